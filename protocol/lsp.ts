@@ -1,0 +1,74 @@
+/**
+ * Custom messages between the language server and the extension client, beyond standard LSP.
+ * Imported by both sides so names and payloads cannot drift apart.
+ */
+import type { DynamicNote, EdgeKind, GroupModel, Range, TaskKind } from '../server/src/analyzer/model';
+
+/** Client → server request: the task graph of one open document. */
+export const GraphRequest = 'dagStudio/graph';
+export interface GraphRequestParams {
+  uri: string;
+}
+
+/** Server → client notification: the graph of a document changed (the client then asks for it). */
+export const GraphDidChangeNotification = 'dagStudio/graphDidChange';
+export interface GraphDidChangeParams {
+  uri: string;
+  version: number;
+}
+
+export type DiagnosticSeverityName = 'error' | 'warning' | 'information' | 'hint';
+
+export interface GraphTaskDiagnostic {
+  ruleId: string;
+  severity: DiagnosticSeverityName;
+  message: string;
+}
+
+/** Effective settings of a task after `default_args`, as display strings (null when unset). */
+export interface GraphTaskDetails {
+  retries: string | null;
+  retryDelay: string | null;
+  executionTimeout: string | null;
+  triggerRule: string | null;
+  pool: string | null;
+}
+
+export interface GraphTask {
+  taskId: string;
+  operator: string;
+  kind: TaskKind;
+  mapped: boolean;
+  role: 'setup' | 'teardown' | null;
+  group: string | null;
+  range: Range;
+  details: GraphTaskDetails;
+  diagnostics: GraphTaskDiagnostic[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  label: string | null;
+  kind: EdgeKind;
+  /** True when the edge lies on a dependency cycle. */
+  inCycle: boolean;
+}
+
+export interface GraphDag {
+  dagId: string | null;
+  range: Range;
+  tasks: GraphTask[];
+  edges: GraphEdge[];
+  groups: GroupModel[];
+  dynamic: DynamicNote[];
+}
+
+/** The graph of one document at one version. */
+export interface GraphSnapshot {
+  uri: string;
+  version: number;
+  /** False while the document has syntax errors that break the model: the panel keeps the last good graph. */
+  parseOk: boolean;
+  dags: GraphDag[];
+}

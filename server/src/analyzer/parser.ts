@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+
+/**
+ * Loads tree-sitter and the Python grammar once per process.
+ *
+ * The wasm files are looked up next to the running bundle first (the shipped extension and CLI
+ * copy them into `dist/`), then in `node_modules` (tests and scripts run from source).
+ */
+let loading: Promise<Language> | undefined;
+
+function locateWasm(fileName: string, packageSpecifier: string): string {
+  const besideBundle = path.join(__dirname, fileName);
+  if (fs.existsSync(besideBundle)) return besideBundle;
+  return require.resolve(packageSpecifier);
+}
+
+/** Resolves to the Python grammar, initialising the tree-sitter runtime on first use. */
+export function loadPython(): Promise<Language> {
+  loading ??= (async () => {
+    const runtimeWasm = locateWasm('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
+    await Parser.init({ locateFile: () => runtimeWasm });
+    return Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+  })();
+  return loading;
+}
+
+/** A parser for Python source, ready to use. Each open document owns one so old trees can be reused. */
+export async function createPythonParser(): Promise<Parser> {
+  const language = await loadPython();
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/**
+ * Parses `text`, reusing `oldTree` (already `edit`ed) for an incremental reparse.
+ * Never returns null: tree-sitter only gives up when cancelled, which we never ask for.
+ */
+export function parsePython(parser: Parser, text: string, oldTree?: Tree | null): Tree {
+  const tree = parser.parse(text, oldTree ?? null);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** Compiles a query against the Python grammar; compiled queries are cached by source. */
+const queryCache = new Map<string, Query>();
+export function compileQuery(language: Language, source: string): Query {
+  let query = queryCache.get(source);
+  if (!query) {
+    query = new Query(language, source);
+    queryCache.set(source, query);
+  }
+  return query;
+}
+
+export type { Language, Node, Parser, Query, Tree, Edit, Point } from 'web-tree-sitter';
