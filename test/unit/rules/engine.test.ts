@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runRules, formatMessage } from '../../../server/src/rules/engine';
+import type { AnalysisConfig, Rule } from '../../../server/src/rules/rule';
+import { unknownSuppression } from '../../../server/src/rules/unknown-suppression';
+import { modelOf, range } from './model-helpers';
+
+const config: AnalysisConfig = { airflowVersion: 2, rules: {}, options: {} };
+
+/** A rule reporting a finding on every line whose text contains "flag", with the line's text as argument. */
+function lineFlagRule(id: string, extra: Partial<Rule['meta']> = {}): Rule {
+  return {
+    meta: {
+      id,
+      summary: 'test rule',
+      defaultSeverity: 'warning',
+      category: 'structure',
+      fix: 'none',
+      messages: { flagged: 'flagged {what} with {limit}' },
+      options: { limit: { type: 'number', default: 3, description: 'a limit' } },
+      docs: { whatItDoes: '', whyIsThisBad: '', example: '', useInstead: '' },
+      ...extra,
+    },
+    check(context) {
+      context.text.split('\n').forEach((line, index) => {
+        if (line.includes('flag')) context.report({ messageId: 'flagged', args: { what: line.trim().split(' ')[0]!, limit: context.option<number>('limit') }, range: range(index, 0, 4) });
+      });
+    },
+  };
+}
+
+test('fills message templates and applies default severity and option defaults', () => {
+  const text = 'flag_a\nother\n';
+  const findings = runRules(modelOf(text), text, config, { rules: [lineFlagRule('demo')] });
+  assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.severity, finding.message, finding.range.start.line]), [
+    ['demo', 'warning', 'flagged flag_a with 3', 0],
+  ]);
+});
+
+test('severity overrides, off, option overrides and target versions are honoured', () => {
+  const text = 'flag\n';
+  const rules = [lineFlagRule('a'), lineFlagRule('b'), lineFlagRule('c', { airflowVersions: [3] })];
+  const findings = runRules(modelOf(text), text, { airflowVersion: 2, rules: { a: 'error', b: 'off' }, options: { a: { limit: 7 } } }, { rules });
+  assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.severity, finding.message]), [['a', 'error', 'flagged flag with 7']]);
+  const onThree = runRules(modelOf(text), text, { airflowVersion: 3, rules: {}, options: {} }, { rules });
+  assert.deepEqual(onThree.map((finding) => finding.ruleId), ['a', 'b', 'c']);
+});
+
+test('line suppressions silence only the named rules on their own line', () => {
+  const text = [
+    'flag one  # dagstudio: ignore[a]',
+    'flag two  # dagstudio: ignore[a, b]',
+    'flag three',
+    'flag four  # noqa: E501  # dagstudio: ignore',
+  ].join('\n');
+  const findings = runRules(modelOf(text), text, config, { rules: [lineFlagRule('a'), lineFlagRule('b')] });
+  assert.deepEqual(findings.map((finding) => `${finding.range.start.line}:${finding.ruleId}`), ['0:b', '2:a', '2:b']);
+});
+
+test('file suppressions silence a rule everywhere, wherever the comment stands', () => {
+  const text = 'flag one\nflag two\n# dagstudio: ignore-file[a]\n';
+  const findings = runRules(modelOf(text), text, config, { rules: [lineFlagRule('a'), lineFlagRule('b')] });
+  assert.deepEqual(findings.map((finding) => `${finding.range.start.line}:${finding.ruleId}`), ['0:b', '1:b']);
+});
+
+test('unknown rule ids in suppressions are reported where they are written, with a suggestion for typos', () => {
+  const text = 'flag  # dagstudio: ignore[a, dag-cycles, zzz]\n';
+  const rules = [lineFlagRule('a'), lineFlagRule('dag-cycle'), unknownSuppression];
+  const findings = runRules(modelOf(text), text, config, { rules }).filter((finding) => finding.ruleId === 'unknown-suppression');
+  assert.equal(findings.length, 2);
+  assert.match(findings[0]!.message, /"dag-cycles".*did you mean "dag-cycle"/);
+  assert.equal(text.slice(findings[0]!.range.start.character, findings[0]!.range.end.character), 'dag-cycles');
+  assert.match(findings[1]!.message, /Unknown rule "zzz"/);
+});
+
+test('a rule that throws loses only its own findings and is reported to the caller', () => {
+  const text = 'flag\n';
+  const broken: Rule = { ...lineFlagRule('broken'), check: () => { throw new Error('boom'); } };
+  const errors: string[] = [];
+  const findings = runRules(modelOf(text), text, config, { rules: [broken, lineFlagRule('fine')], onRuleError: (id) => errors.push(id) });
+  assert.deepEqual(findings.map((finding) => finding.ruleId), ['fine']);
+  assert.deepEqual(errors, ['broken']);
+});
+
+test('files that never import airflow get no findings', () => {
+  const text = 'flag\n';
+  assert.deepEqual(runRules(modelOf(text, { importsAirflow: false }), text, config, { rules: [lineFlagRule('a')] }), []);
+});
+
+test('formatMessage leaves unknown placeholders visible', () => {
+  assert.equal(formatMessage('{a} and {b}', { a: 1 }), '1 and {b}');
+});
