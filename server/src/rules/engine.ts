@@ -1,6 +1,6 @@
 import type { FileModel } from '../analyzer/model';
 import { allRules } from './index';
-import type { AnalysisConfig, Finding, Report, Rule, RuleLevel, RuleMeta, Severity } from './rule';
+import type { AnalysisConfig, Finding, Report, Rule, RuleContext, RuleLevel, RuleMeta, Severity, WorkspaceView } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppression';
 import { compareRanges } from './text';
 import { unknownSuppression } from './unknown-suppression';
@@ -13,6 +13,8 @@ export interface RunRulesOptions {
    * run: a bug in one rule must never hide the rest, nor show the user a stack trace.
    */
   onRuleError?: (ruleId: string, error: unknown) => void;
+  /** The rest of the workspace, for rules that compare files (`duplicate-dag-id`); absent for a lone file. */
+  workspace?: WorkspaceView;
 }
 
 /** The level a rule runs at under `config`: the user's override, else the rule's default. */
@@ -49,7 +51,7 @@ export function runRules(file: FileModel, text: string, config: AnalysisConfig, 
     const severity = effectiveLevel(rule.meta, config) as Severity;
     const reported: Finding[] = [];
     try {
-      rule.check(createContext(rule.meta, file, text, config, (report) => reported.push(toFinding(rule.meta, severity, report))));
+      rule.check(createContext(rule.meta, file, text, config, (report) => reported.push(toFinding(rule.meta, severity, report)), options.workspace));
     } catch (error) {
       options.onRuleError?.(rule.meta.id, error);
       continue;
@@ -78,9 +80,11 @@ function createContext(
   text: string,
   config: AnalysisConfig,
   report: (report: Report) => void,
-) {
+  workspace: WorkspaceView | undefined,
+): RuleContext {
   return {
     file,
+    ...(workspace ? { workspace } : {}),
     text,
     config,
     option<T extends number | string | boolean>(name: string): T {

@@ -45,6 +45,12 @@ export interface RuleMeta {
   ruff?: string[];
   /** Which Airflow major versions the rule applies to (default: both). */
   airflowVersions?: AirflowMajor[];
+  /**
+   * A default level that depends on the target Airflow version (Airflow 3 readiness rules warn when
+   * the target is 3 and only hint when it is 2). Used instead of `defaultSeverity` for the versions it
+   * names; a user's own level for the rule still wins.
+   */
+  defaultSeverityByVersion?: Partial<Record<AirflowMajor, RuleLevel>>;
   options?: Record<string, RuleOption>;
   docs: RuleDocs;
 }
@@ -95,8 +101,25 @@ export interface AnalysisConfig {
   options: Record<string, Record<string, number | string | boolean>>;
 }
 
+/** A DAG definition somewhere in the workspace, as the workspace index knows it. */
+export interface WorkspaceDagDefinition {
+  dagId: string;
+  /** The file defining it (a path in the CLI, a path or URI in the server), as `RelatedLocation.file` takes it. */
+  file: string;
+  /** The range of the `dag_id` value, else of the DAG definition. */
+  range: Range;
+}
+
+/** What workspace rules (`duplicate-dag-id`) may know beyond the file being checked. */
+export interface WorkspaceView {
+  /** Definitions of `dagId` in files other than the one being checked. */
+  dagDefinitionsElsewhere(dagId: string): readonly WorkspaceDagDefinition[];
+}
+
 export interface RuleContext {
   readonly file: FileModel;
+  /** The rest of the workspace, when the caller indexed it (the server, `dagstudio check` over several files). */
+  readonly workspace?: WorkspaceView;
   /** The document text, for building minimal edits (indentation, line ends). Rules read facts from `file`, not by re-parsing. */
   readonly text: string;
   readonly config: AnalysisConfig;
