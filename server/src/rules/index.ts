@@ -1,3 +1,4 @@
+import { dagCycle } from './dag-cycle';
 import type { Rule } from './rule';
 import { unknownSuppression } from './unknown-suppression';
 
@@ -7,6 +8,7 @@ import { unknownSuppression } from './unknown-suppression';
  * `npm run gen` to write its docs page and setting.
  */
 export const allRules: Rule[] = [
+  dagCycle,
   unknownSuppression,
 ];
 
