@@ -97,6 +97,8 @@ function validateRuleLevels(value: unknown, rulesById: Map<string, Rule>, naming
       problems.push(problem(key, 'unknown rule id'));
       continue;
     }
+    // `default` is what the settings UI shows for a rule nobody configured: no override.
+    if (level === 'default') continue;
     const normalized = typeof level === 'string' ? normalizeLevel(level) : null;
     if (normalized === null) {
       problems.push(problem(key, `expected one of ${RULE_LEVELS.join(', ')}, got ${describe(level)}`));

@@ -17,9 +17,9 @@ export interface RunRulesOptions {
   workspace?: WorkspaceView;
 }
 
-/** The level a rule runs at under `config`: the user's override, else the rule's default. */
+/** The level a rule runs at under `config`: the user's override, else the rule's default for the target version. */
 export function effectiveLevel(meta: RuleMeta, config: AnalysisConfig): RuleLevel {
-  return config.rules[meta.id] ?? meta.defaultSeverity;
+  return config.rules[meta.id] ?? meta.defaultSeverityByVersion?.[config.airflowVersion] ?? meta.defaultSeverity;
 }
 
 /** True when the rule runs at all for this configuration (not `off`, and meant for the target Airflow version). */

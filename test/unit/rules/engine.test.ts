@@ -90,3 +90,13 @@ test('files that never import airflow get no findings', () => {
 test('formatMessage leaves unknown placeholders visible', () => {
   assert.equal(formatMessage('{a} and {b}', { a: 1 }), '1 and {b}');
 });
+
+test('a version-dependent default level applies unless the user set one', () => {
+  const text = 'flag\n';
+  const rule = lineFlagRule('v', { defaultSeverity: 'hint', defaultSeverityByVersion: { 3: 'warning' } });
+  const severityFor = (airflowVersion: 2 | 3, rules: AnalysisConfig['rules'] = {}) =>
+    runRules(modelOf(text), text, { airflowVersion, rules, options: {} }, { rules: [rule] })[0]?.severity;
+  assert.equal(severityFor(2), 'hint');
+  assert.equal(severityFor(3), 'warning');
+  assert.equal(severityFor(3, { v: 'error' }), 'error');
+});
