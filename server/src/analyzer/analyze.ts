@@ -1,0 +1,116 @@
+import type { CommentFact, FileModel, SyntaxErrorFact } from './model';
+import { ExpressionReader, moduleConstants } from './expressions';
+import { buildDagModel } from './dagModel';
+import { collectFacts } from './facts';
+import { collectImports, importsAirflow } from './names';
+import { compileQuery, createPythonParser, parsePython, type Parser, type Tree } from './parser';
+import { LineIndex, lowerTree, type RawSyntaxError } from './syntax';
+import errorsQuerySource from './queries/errors.scm';
+
+/** At most this many syntax errors are reported per file; one early error often cascades. */
+const MAX_SYNTAX_ERRORS = 50;
+
+/**
+ * Analyses one parsed Python file: imports, the DAG model and the facts rules read.
+ *
+ * Pure and total: any text gives a model (never throws), in bounded time. Files that never import
+ * airflow are cut short — only `syntaxErrors` and `lineCount` are filled in.
+ */
+export function analyze(tree: Tree, text: string): FileModel {
+  const lines = new LineIndex(text);
+  const empty: FileModel = {
+    importsAirflow: false, imports: [], dags: [], tasksWithoutDag: [], calls: [], functions: [],
+    assignments: [], comments: [], syntaxErrors: [], dynamic: [], lineCount: lines.lineCount,
+  };
+  if (!text.includes('airflow')) {
+    empty.syntaxErrors = queryErrors(tree, text, lines);
+    return empty;
+  }
+  const lowered = lowerTree(tree, text);
+  const syntaxErrors = describeErrors(lowered.errors, text, lines);
+  const { facts: imports, table } = collectImports(lowered.root, text, lines);
+  if (!importsAirflow(imports)) return { ...empty, syntaxErrors };
+  const reader = new ExpressionReader(text, lines, table, moduleConstants(lowered.root, text));
+  const { calls, functions, assignments } = collectFacts(lowered.root, reader);
+  const model = buildDagModel(lowered.root, reader);
+  const comments: CommentFact[] = lowered.comments.map((comment) => ({ text: text.slice(comment.start, comment.end), range: lines.range(comment.start, comment.end) }));
+  return {
+    importsAirflow: true,
+    imports,
+    dags: model.dags,
+    tasksWithoutDag: model.tasksWithoutDag,
+    calls,
+    functions,
+    assignments,
+    comments,
+    syntaxErrors,
+    dynamic: model.dynamic,
+    lineCount: lines.lineCount,
+  };
+}
+
+let sharedParser: Promise<Parser> | undefined;
+
+/** Parses and analyses `text` in one go (for the CLI and tests; the server keeps its own trees). */
+export async function analyzeSource(text: string): Promise<FileModel> {
+  sharedParser ??= createPythonParser();
+  const parser = await sharedParser;
+  const tree = parsePython(parser, text);
+  try {
+    return analyze(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Syntax errors of a file that is not analysed further, found with a query (cheap when there are none). */
+function queryErrors(tree: Tree, text: string, lines: LineIndex): SyntaxErrorFact[] {
+  if (!tree.rootNode.hasError) return [];
+  const query = compileQuery(tree.language, errorsQuerySource);
+  const raw: RawSyntaxError[] = [];
+  for (const capture of query.captures(tree.rootNode)) {
+    const node = capture.node;
+    if (capture.name === 'missing') raw.push({ start: node.startIndex, end: node.endIndex, kind: 'missing', token: node.type });
+    else raw.push({ start: node.startIndex, end: node.endIndex, kind: 'unexpected', token: firstToken(node.firstChild?.type, text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 40))) });
+    if (raw.length > MAX_SYNTAX_ERRORS * 4) break;
+  }
+  return describeErrors(raw, text, lines);
+}
+
+function firstToken(childType: string | undefined, snippet: string): string {
+  if (childType && !/^[a-z_]+$/.test(childType)) return childType;
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*|\S)/.exec(snippet);
+  return match ? match[1]! : snippet.trim();
+}
+
+const TOKEN_NAMES: Record<string, string> = {
+  identifier: 'a name',
+  block: 'an indented block',
+  _indent: 'an indented block',
+  _dedent: 'a dedent',
+  _newline: 'a line break',
+  string_end: 'the end of the string',
+};
+
+/** Turns raw errors into messages, outermost first, nested errors inside a reported one dropped. */
+function describeErrors(raw: RawSyntaxError[], text: string, lines: LineIndex): SyntaxErrorFact[] {
+  const sorted = [...raw].sort((a, b) => a.start - b.start || b.end - a.end);
+  const result: SyntaxErrorFact[] = [];
+  let coveredUntil = -1;
+  for (const error of sorted) {
+    if (result.length >= MAX_SYNTAX_ERRORS) break;
+    if (error.kind === 'unexpected' && error.start < coveredUntil) continue;
+    if (error.kind === 'unexpected') coveredUntil = error.end;
+    let message: string;
+    if (error.kind === 'missing') {
+      const name = TOKEN_NAMES[error.token] ?? (/^[a-z_]+$/.test(error.token) ? error.token.replace(/_/g, ' ') : `'${error.token}'`);
+      message = `Missing ${name}`;
+    } else {
+      const token = error.token || text.slice(error.start, Math.min(error.end, error.start + 20)).trim();
+      message = token ? `Syntax error: unexpected ${/^[a-z_]+$/.test(token) && TOKEN_NAMES[token] ? TOKEN_NAMES[token] : `'${token}'`}` : 'Syntax error';
+    }
+    // A zero-width error at the very end is shown on the last character so editors can display it.
+    result.push({ message, range: lines.range(error.start, error.end) });
+  }
+  return result;
+}

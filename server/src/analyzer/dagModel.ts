@@ -1,0 +1,1767 @@
+import type {
+  DagModel, DefaultArgs, DynamicNote, EdgeKind, GroupModel, KeywordArgument, Range, TaskKind, TaskModel,
+} from './model';
+import type { ExpressionReader } from './expressions';
+import { numberLiteral, stringLiteral } from './expressions';
+import { classify, shortName, type AirflowConstruct } from './names';
+import type { Syn } from './syntax';
+
+/**
+ * Builds the DAG model by evaluating the module abstractly: statements run in order over a small
+ * value domain (tasks, groups, DAGs, lists, literals, functions), so that variables, lists, literal
+ * loops, comprehensions, helper and factory functions behave as they do when Airflow parses the
+ * file. Anything whose value depends on run-time state becomes `unknown`; where that affects the
+ * graph a {@link DynamicNote} says so. Work is bounded by a step budget, loop and recursion caps.
+ */
+
+/** Evaluation steps (statements and expressions) per file before the analysis stops with a note. */
+const MAX_STEPS = 2_000_000;
+/** Iterations one loop or comprehension is unrolled for. */
+const MAX_LOOP_ITERATIONS = 10_000;
+/** Nested calls of functions defined in the file (helpers, factories, task groups). */
+const MAX_CALL_DEPTH = 12;
+/** Expression nesting the evaluator follows. */
+const MAX_EXPRESSION_DEPTH = 120;
+/** Elements a list value may hold (`range(10**9)` is not unrolled). */
+const MAX_LIST_LENGTH = 10_000;
+
+type Value =
+  | { k: 'unknown' }
+  | { k: 'str'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'list'; items: Value[] }
+  | { k: 'dict'; entries: Map<string, Value>; syn: Syn | null; form: 'literal' | 'dict-call'; dynamic: boolean }
+  | { k: 'task'; task: TaskRecord }
+  | { k: 'group'; group: GroupRecord }
+  | { k: 'dag'; dag: DagRecord }
+  | { k: 'label'; text: string | null; ups: TaskRecord[]; downs: TaskRecord[] }
+  | { k: 'ref'; qualifiedName: string }
+  | { k: 'function'; fn: FunctionValue }
+  | { k: 'class'; name: string; operator: boolean }
+  | { k: 'taskflow'; flow: TaskFlowValue }
+  | { k: 'group-function'; fn: FunctionValue; decorator: Syn; overrides: Syn[] }
+  | { k: 'dag-function'; fn: FunctionValue; decorator: Syn }
+  | { k: 'partial'; operator: OperatorSpec | null; flow: TaskFlowValue | null; partialCall: Syn }
+  | { k: 'bound-method'; self: Value; name: string };
+
+const UNKNOWN: Value = { k: 'unknown' };
+const NONE: Value = { k: 'none' };
+
+interface FunctionValue {
+  name: string;
+  definition: Syn;
+  parameters: Syn | null;
+  body: Syn;
+  closure: Scope;
+}
+
+interface TaskFlowValue {
+  fn: FunctionValue | null;
+  decoratorName: string;
+  flavour: string;
+  role: 'setup' | 'teardown' | null;
+  /** The decorator call's argument list, if the decorator was called (`@task(retries=2)`). */
+  decoratorArguments: Syn | null;
+  /** `.override(...)` argument lists, in order. */
+  overrides: Syn[];
+}
+
+interface OperatorSpec {
+  qualifiedName: string;
+  name: string;
+}
+
+interface TaskRecord {
+  model: TaskModel;
+  dag: DagRecord | null;
+  group: GroupRecord | null;
+  upstream: Set<TaskRecord>;
+  downstream: Set<TaskRecord>;
+}
+
+interface GroupRecord {
+  model: GroupModel;
+  dag: DagRecord | null;
+  parent: GroupRecord | null;
+  /** Every task in the group, nested groups included, in creation order. */
+  tasks: TaskRecord[];
+}
+
+interface DagRecord {
+  model: DagModel;
+  taskIds: Set<string>;
+  /** For `__N` suffixes: the highest N seen per id prefix. */
+  suffixes: Map<string, number>;
+  usedGroupIds: Set<string>;
+  edgeKeys: Map<string, number>;
+}
+
+class Scope {
+  readonly vars = new Map<string, Value>();
+  constructor(readonly parent: Scope | null) {}
+
+  lookup(name: string): Value | undefined {
+    for (let scope: Scope | null = this; scope; scope = scope.parent) {
+      const value = scope.vars.get(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+}
+
+type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
+const NORMAL: Completion = { kind: 'normal' };
+
+class BudgetExceeded extends Error {}
+
+export interface DagModelResult {
+  dags: DagModel[];
+  tasksWithoutDag: TaskModel[];
+  dynamic: DynamicNote[];
+}
+
+interface Context {
+  dag: DagRecord | null;
+  group: GroupRecord | null;
+  callDepth: number;
+  /** True while evaluating a loop body whose iteration values are unknown. */
+  inDynamicLoop: boolean;
+}
+
+/** Evaluates the module and returns the DAGs it defines. */
+export function buildDagModel(root: Syn, reader: ExpressionReader): DagModelResult {
+  const builder = new DagModelBuilder(reader);
+  return builder.run(root);
+}
+
+class DagModelBuilder {
+  private steps = 0;
+  private readonly dags: DagRecord[] = [];
+  private readonly orphans: TaskRecord[] = [];
+  private readonly notes: DynamicNote[] = [];
+  private readonly noteKeys = new Set<string>();
+  private readonly module = new Scope(null);
+  private context: Context = { dag: null, group: null, callDepth: 0, inDynamicLoop: false };
+  private graphChanges = 0;
+
+  constructor(private readonly reader: ExpressionReader) {}
+
+  run(root: Syn): DagModelResult {
+    try {
+      this.execBlock(root, this.module);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      this.note('the file is too large or loops too much to analyse completely; the model is partial', root, null);
+    }
+    for (const dag of this.dags) this.finishDag(dag);
+    return {
+      dags: this.dags.map((dag) => dag.model),
+      tasksWithoutDag: this.orphans.filter((task) => task.dag === null).map((task) => task.model),
+      dynamic: this.notes,
+    };
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------
+
+  private tick(): void {
+    if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
+  }
+
+  private range(node: Syn): Range {
+    return this.reader.lines.of(node);
+  }
+
+  private text(node: Syn): string {
+    return this.reader.textOf(node);
+  }
+
+  private note(reason: string, node: Syn, dag: DagRecord | null = this.context.dag): void {
+    const key = `${reason}\u0000${node.start}\u0000${node.end}`;
+    if (this.noteKeys.has(key)) return;
+    this.noteKeys.add(key);
+    const note = { reason, range: this.range(node) };
+    if (dag) dag.model.dynamic.push(note);
+    else this.notes.push(note);
+  }
+
+  private finishDag(dag: DagRecord): void {
+    const model = dag.model;
+    model.tasks.sort((a, b) => comparePositions(a.range, b.range));
+  }
+
+  // ---- statements --------------------------------------------------------------------------------
+
+  private execBlock(block: Syn, scope: Scope): Completion {
+    for (const statement of block.children) {
+      const completion = this.execStatement(statement, scope);
+      if (completion.kind !== 'normal') return completion;
+    }
+    return NORMAL;
+  }
+
+  private execStatement(statement: Syn, scope: Scope): Completion {
+    this.tick();
+    switch (statement.type) {
+      case 'expression_statement':
+        for (const expression of statement.children) this.evalStatementExpression(expression, scope);
+        return NORMAL;
+      case 'with_statement':
+        return this.execWith(statement, scope);
+      case 'for_statement':
+        return this.execFor(statement, scope);
+      case 'while_statement':
+        return this.execWhile(statement, scope);
+      case 'if_statement':
+        return this.execIf(statement, scope);
+      case 'try_statement':
+        return this.execTry(statement, scope);
+      case 'function_definition':
+        this.defineFunction(statement, [], scope);
+        return NORMAL;
+      case 'decorated_definition': {
+        const definition = statement.children[statement.children.length - 1];
+        const decorators = statement.children.filter((child) => child.type === 'decorator');
+        if (definition?.type === 'function_definition') this.defineFunction(definition, decorators, scope);
+        else if (definition?.type === 'class_definition') this.defineClass(definition, scope);
+        return NORMAL;
+      }
+      case 'class_definition':
+        this.defineClass(statement, scope);
+        return NORMAL;
+      case 'return_statement': {
+        const expression = statement.children[0];
+        return { kind: 'return', value: expression ? this.eval(expression, scope) : NONE };
+      }
+      case 'break_statement':
+        return { kind: 'break' };
+      case 'continue_statement':
+        return { kind: 'continue' };
+      case 'block':
+        return this.execBlock(statement, scope);
+      default:
+        return NORMAL;
+    }
+  }
+
+  private evalStatementExpression(expression: Syn, scope: Scope): void {
+    if (expression.type === 'assignment') this.execAssignment(expression, scope);
+    else if (expression.type === 'augmented_assignment') this.execAugmented(expression, scope);
+    else this.eval(expression, scope);
+  }
+
+  private execAssignment(assignment: Syn, scope: Scope): void {
+    const targets: Syn[] = [];
+    let current: Syn = assignment;
+    for (let i = 0; i < 32 && current.type === 'assignment'; i++) {
+      const target = current.children[0];
+      const next = current.children[current.children.length - 1];
+      if (!target || !next || next === target) return;
+      targets.push(target);
+      if (next.type === 'type') return;
+      current = next;
+    }
+    const value = this.eval(current, scope);
+    for (const target of targets) this.bind(target, value, scope);
+  }
+
+  private execAugmented(assignment: Syn, scope: Scope): void {
+    const [target, valueNode] = assignment.children;
+    if (!target || !valueNode) return;
+    const value = this.eval(valueNode, scope);
+    if (target.type !== 'identifier') return;
+    const name = this.text(target);
+    const existing = scope.lookup(name) ?? UNKNOWN;
+    const op = assignment.ops?.[0];
+    let result: Value = UNKNOWN;
+    if (op === '+=') result = this.add(existing, value);
+    if (existing.k === 'list' && result.k === 'list') {
+      existing.items.splice(0, existing.items.length, ...result.items);
+      return;
+    }
+    scope.vars.set(name, result);
+  }
+
+  private bind(target: Syn, value: Value, scope: Scope): void {
+    switch (target.type) {
+      case 'identifier': {
+        const name = this.text(target);
+        scope.vars.set(name, value);
+        if (value.k === 'task' && value.task.model.variable === null) value.task.model.variable = name;
+        return;
+      }
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'expression_list': {
+        const targets = target.children;
+        const items = value.k === 'list' && value.items.length === targets.length ? value.items : null;
+        targets.forEach((item, index) => this.bind(item, items ? items[index]! : UNKNOWN, scope));
+        return;
+      }
+      case 'parenthesized_expression':
+        if (target.children[0]) this.bind(target.children[0], value, scope);
+        return;
+      case 'subscript': {
+        const [object, key] = target.children;
+        if (!object) return;
+        const container = this.eval(object, scope);
+        if (container.k === 'dict') {
+          const keyValue = key ? this.eval(key, scope) : UNKNOWN;
+          if (keyValue.k === 'str') container.entries.set(keyValue.v, value);
+          container.dynamic = true;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private execWith(statement: Syn, scope: Scope): Completion {
+    const clause = statement.children.find((child) => child.type === 'with_clause');
+    const body = statement.children.find((child) => child.type === 'block');
+    const saved = this.context;
+    let dag = saved.dag;
+    let group = saved.group;
+    for (const item of clause?.children ?? []) {
+      let expression = item.children[0];
+      let target: Syn | undefined;
+      if (expression?.type === 'as_pattern') {
+        target = expression.children[1]?.children[0] ?? expression.children[1];
+        expression = expression.children[0];
+      }
+      if (!expression) continue;
+      const value = this.eval(expression, scope, 0, 'with');
+      if (value.k === 'dag') {
+        dag = value.dag;
+        group = null;
+      } else if (value.k === 'group') {
+        group = value.group;
+        dag = value.group.dag ?? dag;
+      }
+      if (target) this.bind(target, value, scope);
+    }
+    if (!body) return NORMAL;
+    this.context = { ...saved, dag, group };
+    try {
+      return this.execBlock(body, scope);
+    } finally {
+      this.context = saved;
+    }
+  }
+
+  private iterate(value: Value): Value[] | null {
+    if (value.k === 'list') return value.items;
+    if (value.k === 'dict' && !value.dynamic) return [...value.entries.keys()].map((key) => ({ k: 'str', v: key }));
+    if (value.k === 'str') return [...value.v].map((ch) => ({ k: 'str', v: ch }));
+    return null;
+  }
+
+  private execFor(statement: Syn, scope: Scope): Completion {
+    const [target, iterable] = statement.children;
+    const body = statement.children.find((child) => child.type === 'block');
+    if (!target || !iterable || !body) return NORMAL;
+    const items = this.iterate(this.eval(iterable, scope));
+    if (items === null || items.length > MAX_LOOP_ITERATIONS) {
+      return this.runOnceDynamically(statement, `the loop over \`${clip(this.text(iterable))}\` cannot be unrolled statically; its body was analysed once with unknown values`, () => {
+        this.bind(target, UNKNOWN, scope);
+        const completion = this.execBlock(body, scope);
+        return completion.kind === 'return' ? completion : NORMAL;
+      });
+    }
+    for (const item of items) {
+      this.bind(target, item, scope);
+      const completion = this.execBlock(body, scope);
+      if (completion.kind === 'break') break;
+      if (completion.kind === 'return') return completion;
+    }
+    const orelse = statement.children.find((child) => child.type === 'else_clause');
+    const elseBlock = orelse?.children.find((child) => child.type === 'block');
+    return elseBlock ? this.execBlock(elseBlock, scope) : NORMAL;
+  }
+
+  private execWhile(statement: Syn, scope: Scope): Completion {
+    const body = statement.children.find((child) => child.type === 'block');
+    if (!body) return NORMAL;
+    return this.runOnceDynamically(statement, 'a `while` loop cannot be unrolled statically; its body was analysed once', () => {
+      const completion = this.execBlock(body, scope);
+      return completion.kind === 'return' ? completion : NORMAL;
+    });
+  }
+
+  /** Runs `body` once; when it changed the graph, notes that what it built depends on run-time values. */
+  private runOnceDynamically(node: Syn, reason: string, body: () => Completion): Completion {
+    const before = this.graphChanges;
+    const saved = this.context;
+    this.context = { ...saved, inDynamicLoop: true };
+    try {
+      return body();
+    } finally {
+      this.context = saved;
+      if (this.graphChanges !== before) this.note(reason, node);
+    }
+  }
+
+  private execIf(statement: Syn, scope: Scope): Completion {
+    const branches: { condition: Syn | null; block: Syn }[] = [];
+    const [condition] = statement.children;
+    const consequence = statement.children.find((child) => child.type === 'block');
+    if (condition && consequence) branches.push({ condition, block: consequence });
+    for (const clause of statement.children) {
+      if (clause.type === 'elif_clause') {
+        const block = clause.children.find((child) => child.type === 'block');
+        if (clause.children[0] && block) branches.push({ condition: clause.children[0], block });
+      } else if (clause.type === 'else_clause') {
+        const block = clause.children.find((child) => child.type === 'block');
+        if (block) branches.push({ condition: null, block });
+      }
+    }
+    const undecided: Syn[] = [];
+    for (const branch of branches) {
+      const truth = branch.condition ? this.truthiness(this.eval(branch.condition, scope)) : true;
+      if (truth === false) continue;
+      if (truth === true && undecided.length === 0) return this.execBlock(branch.block, scope);
+      undecided.push(branch.block);
+      if (truth === true) break;
+    }
+    if (undecided.length === 0) return NORMAL;
+    const before = this.graphChanges;
+    let result: Completion = NORMAL;
+    for (const block of undecided) {
+      const completion = this.execBlock(block, scope);
+      if (completion.kind === 'return' && result.kind === 'normal') result = completion;
+    }
+    if (this.graphChanges !== before && condition) {
+      this.note(`the condition \`${clip(this.text(condition))}\` cannot be decided statically; every branch was analysed`, statement);
+    }
+    return undecided.length === branches.length ? NORMAL : result;
+  }
+
+  private execTry(statement: Syn, scope: Scope): Completion {
+    for (const child of statement.children) {
+      if (child.type === 'block') {
+        const completion = this.execBlock(child, scope);
+        if (completion.kind !== 'normal') return completion;
+      } else if (child.type === 'else_clause' || child.type === 'finally_clause') {
+        const block = child.children.find((grandchild) => grandchild.type === 'block');
+        if (block) {
+          const completion = this.execBlock(block, scope);
+          if (completion.kind !== 'normal') return completion;
+        }
+      }
+    }
+    return NORMAL;
+  }
+
+  private defineFunction(definition: Syn, decorators: Syn[], scope: Scope): void {
+    const [nameNode] = definition.children;
+    const body = definition.children.find((child) => child.type === 'block');
+    if (!nameNode || nameNode.type !== 'identifier' || !body) return;
+    const fn: FunctionValue = {
+      name: this.text(nameNode),
+      definition: decorators.length ? { ...definition, start: decorators[0]!.start } : definition,
+      parameters: definition.children.find((child) => child.type === 'parameters') ?? null,
+      body,
+      closure: scope,
+    };
+    let value: Value = { k: 'function', fn };
+    // Decorators apply bottom-up.
+    for (let i = decorators.length - 1; i >= 0; i--) value = this.applyDecorator(decorators[i]!, value, scope);
+    scope.vars.set(fn.name, value);
+  }
+
+  private applyDecorator(decorator: Syn, target: Value, scope: Scope): Value {
+    const expression = decorator.children[0];
+    if (!expression) return UNKNOWN;
+    const called = expression.type === 'call';
+    const callee = called ? expression.children[0] : expression;
+    const argumentList = called ? expression.children[1] ?? null : null;
+    if (!callee) return UNKNOWN;
+    const decoratorValue = this.eval(callee, scope);
+    const construct = this.constructOf(decoratorValue);
+    const fn = target.k === 'function' ? target.fn : target.k === 'taskflow' ? target.flow.fn : null;
+    switch (construct?.kind) {
+      case 'task-decorator':
+        if (!fn) return target;
+        return {
+          k: 'taskflow',
+          flow: {
+            fn,
+            decoratorName: decoratorValue.k === 'ref' ? decoratorValue.qualifiedName : this.text(callee),
+            flavour: construct.flavour,
+            role: target.k === 'taskflow' ? target.flow.role : null,
+            decoratorArguments: argumentList,
+            overrides: [],
+          },
+        };
+      case 'setup-decorator':
+      case 'teardown-decorator': {
+        const role = construct.kind === 'setup-decorator' ? 'setup' : 'teardown';
+        if (target.k === 'taskflow') return { k: 'taskflow', flow: { ...target.flow, role } };
+        if (!fn) return target;
+        return {
+          k: 'taskflow',
+          flow: { fn, decoratorName: this.text(callee), flavour: 'python', role, decoratorArguments: argumentList, overrides: [] },
+        };
+      }
+      case 'task-group-decorator':
+        return fn ? { k: 'group-function', fn, decorator, overrides: [] } : target;
+      case 'dag-decorator':
+        return fn ? { k: 'dag-function', fn, decorator } : target;
+      default:
+        // Unknown decorators usually wrap and return the function (functools.wraps style).
+        return target;
+    }
+  }
+
+  private defineClass(definition: Syn, scope: Scope): void {
+    const [nameNode] = definition.children;
+    if (!nameNode) return;
+    const name = this.text(nameNode);
+    const bases = definition.children.find((child) => child.type === 'argument_list');
+    let operator = /(Operator|Sensor)(Async)?$/.test(name);
+    for (const base of bases?.children ?? []) {
+      const value = this.eval(base, scope);
+      if (value.k === 'class' && value.operator) operator = true;
+      if (value.k === 'ref' && /(Operator|Sensor)(Async)?$/.test(value.qualifiedName)) operator = true;
+    }
+    scope.vars.set(name, { k: 'class', name, operator });
+  }
+
+  // ---- expressions -------------------------------------------------------------------------------
+
+  private constructOf(value: Value, hasTaskId = false): AirflowConstruct | null {
+    return value.k === 'ref' ? classify(value.qualifiedName, hasTaskId) : null;
+  }
+
+  private truthiness(value: Value): boolean | null {
+    switch (value.k) {
+      case 'bool': return value.v;
+      case 'num': return value.v !== 0;
+      case 'str': return value.v.length > 0;
+      case 'none': return false;
+      case 'list': return value.items.length > 0;
+      case 'task': case 'group': case 'dag': case 'function': case 'taskflow': return true;
+      default: return null;
+    }
+  }
+
+  private eval(node: Syn, scope: Scope, depth = 0, position: 'with' | 'value' = 'value'): Value {
+    this.tick();
+    if (depth > MAX_EXPRESSION_DEPTH) return UNKNOWN;
+    switch (node.type) {
+      case 'identifier': {
+        const name = this.text(node);
+        const found = scope.lookup(name);
+        if (found !== undefined) return found;
+        const imported = this.reader.imports.get(name);
+        if (imported !== undefined) return { k: 'ref', qualifiedName: imported };
+        if (name === 'range' || name === 'enumerate' || name === 'zip' || name === 'dict' || name === 'list'
+          || name === 'tuple' || name === 'str' || name === 'sorted' || name === 'reversed' || name === 'len' || name === 'set') {
+          return { k: 'ref', qualifiedName: name };
+        }
+        return UNKNOWN;
+      }
+      case 'string':
+      case 'concatenated_string': {
+        const literal = stringLiteral(node, this.reader.text);
+        if (literal !== null) return { k: 'str', v: literal };
+        return this.evalFString(node, scope, depth);
+      }
+      case 'integer':
+      case 'float': {
+        const number = numberLiteral(node, this.reader.text);
+        return number === null ? UNKNOWN : { k: 'num', v: number };
+      }
+      case 'true': return { k: 'bool', v: true };
+      case 'false': return { k: 'bool', v: false };
+      case 'none': return NONE;
+      case 'parenthesized_expression':
+        return node.children[0] ? this.eval(node.children[0], scope, depth + 1, position) : UNKNOWN;
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list': {
+        const items: Value[] = [];
+        for (const child of node.children) {
+          if (child.type === 'list_splat') {
+            const inner = child.children[0] ? this.iterate(this.eval(child.children[0], scope, depth + 1)) : null;
+            if (inner) items.push(...inner);
+            else items.push(UNKNOWN);
+          } else {
+            items.push(this.eval(child, scope, depth + 1));
+          }
+        }
+        return { k: 'list', items };
+      }
+      case 'dictionary':
+        return this.evalDict(node, scope, depth);
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension':
+        return this.evalComprehension(node, scope, depth);
+      case 'dictionary_comprehension':
+        this.evalComprehension(node, scope, depth);
+        return UNKNOWN;
+      case 'binary_operator':
+        return this.evalBinary(node, scope, depth);
+      case 'unary_operator': {
+        const number = numberLiteral(node, this.reader.text);
+        if (number !== null) return { k: 'num', v: number };
+        if (node.children[0]) this.eval(node.children[0], scope, depth + 1);
+        return UNKNOWN;
+      }
+      case 'not_operator': {
+        const inner = node.children[0] ? this.truthiness(this.eval(node.children[0], scope, depth + 1)) : null;
+        return inner === null ? UNKNOWN : { k: 'bool', v: !inner };
+      }
+      case 'boolean_operator':
+        return this.evalBooleanOperator(node, scope, depth);
+      case 'comparison_operator':
+        return this.evalComparison(node, scope, depth);
+      case 'conditional_expression': {
+        const [whenTrue, condition, whenFalse] = node.children;
+        if (!whenTrue || !condition || !whenFalse) return UNKNOWN;
+        const truth = this.truthiness(this.eval(condition, scope, depth + 1));
+        if (truth === true) return this.eval(whenTrue, scope, depth + 1);
+        if (truth === false) return this.eval(whenFalse, scope, depth + 1);
+        this.eval(whenTrue, scope, depth + 1);
+        this.eval(whenFalse, scope, depth + 1);
+        return UNKNOWN;
+      }
+      case 'attribute':
+        return this.evalAttribute(node, scope, depth);
+      case 'subscript':
+        return this.evalSubscript(node, scope, depth);
+      case 'call':
+        return this.evalCall(node, scope, depth, position);
+      case 'named_expression': {
+        const [target, value] = node.children;
+        if (!target || !value) return UNKNOWN;
+        const result = this.eval(value, scope, depth + 1);
+        this.bind(target, result, scope);
+        return result;
+      }
+      case 'lambda':
+      case 'await':
+        return UNKNOWN;
+      default:
+        for (const child of node.children) this.eval(child, scope, depth + 1);
+        return UNKNOWN;
+    }
+  }
+
+  private evalFString(node: Syn, scope: Scope, depth: number): Value {
+    if (node.type === 'concatenated_string') {
+      let result = '';
+      for (const part of node.children) {
+        const value = this.eval(part, scope, depth + 1);
+        if (value.k !== 'str') return UNKNOWN;
+        result += value.v;
+      }
+      return { k: 'str', v: result };
+    }
+    const raw = this.reader.text.slice(node.start, node.end);
+    const match = /^([A-Za-z]*)('''|"""|'|")/.exec(raw);
+    if (!match || !match[1]!.toLowerCase().includes('f') || match[1]!.toLowerCase().includes('b')) return UNKNOWN;
+    const quote = match[2]!;
+    let offset = node.start + match[0].length;
+    const bodyEnd = node.end - quote.length;
+    let result = '';
+    let known = true;
+    for (const interpolation of node.children) {
+      if (interpolation.type !== 'interpolation') continue;
+      result += unescapeFStringText(this.reader.text.slice(offset, interpolation.start));
+      offset = interpolation.end;
+      const [expression, ...rest] = interpolation.children;
+      if (!expression) { known = false; continue; }
+      const value = this.eval(expression, scope, depth + 1);
+      const spec = rest.find((child) => child.type === 'format_specifier');
+      const conversion = rest.find((child) => child.type === 'type_conversion');
+      const formatted = formatValue(value, spec ? this.text(spec).replace(/^:/, '') : '', conversion ? this.text(conversion) : '');
+      if (formatted === null) known = false;
+      else result += formatted;
+    }
+    result += unescapeFStringText(this.reader.text.slice(offset, Math.max(offset, bodyEnd)));
+    return known ? { k: 'str', v: result } : UNKNOWN;
+  }
+
+  private evalDict(node: Syn, scope: Scope, depth: number): Value {
+    const entries = new Map<string, Value>();
+    let dynamic = false;
+    for (const child of node.children) {
+      if (child.type === 'pair') {
+        const [key, value] = child.children;
+        if (!key || !value) continue;
+        const keyValue = this.eval(key, scope, depth + 1);
+        const itemValue = this.eval(value, scope, depth + 1);
+        if (keyValue.k === 'str') entries.set(keyValue.v, itemValue);
+        else dynamic = true;
+      } else if (child.type === 'dictionary_splat') {
+        const inner = child.children[0] ? this.eval(child.children[0], scope, depth + 1) : UNKNOWN;
+        if (inner.k === 'dict') for (const [key, value] of inner.entries) entries.set(key, value);
+        dynamic = true;
+      }
+    }
+    return { k: 'dict', entries, syn: node, form: 'literal', dynamic };
+  }
+
+  private evalComprehension(node: Syn, scope: Scope, depth: number): Value {
+    const [body, ...clauses] = node.children;
+    if (!body) return UNKNOWN;
+    const inner = new Scope(scope);
+    const results: Value[] = [];
+    let unrolled = true;
+    const run = (index: number): void => {
+      if (results.length > MAX_LIST_LENGTH) { unrolled = false; return; }
+      const clause = clauses[index];
+      if (!clause) {
+        if (body.type === 'pair') {
+          this.eval(body, inner, depth + 1);
+          results.push(UNKNOWN);
+        } else {
+          results.push(this.eval(body, inner, depth + 1));
+        }
+        return;
+      }
+      if (clause.type === 'for_in_clause') {
+        const [target, iterable] = clause.children;
+        if (!target || !iterable) return;
+        const items = this.iterate(this.eval(iterable, inner, depth + 1));
+        if (items === null || items.length > MAX_LOOP_ITERATIONS) {
+          unrolled = false;
+          const saved = this.context;
+          const before = this.graphChanges;
+          this.context = { ...saved, inDynamicLoop: true };
+          try {
+            this.bind(target, UNKNOWN, inner);
+            run(index + 1);
+          } finally {
+            this.context = saved;
+          }
+          if (this.graphChanges !== before) {
+            this.note(`the comprehension over \`${clip(this.text(iterable))}\` cannot be unrolled statically; it was analysed once`, node);
+          }
+          return;
+        }
+        for (const item of items) {
+          this.bind(target, item, inner);
+          run(index + 1);
+        }
+      } else if (clause.type === 'if_clause') {
+        const condition = clause.children[0];
+        const truth = condition ? this.truthiness(this.eval(condition, inner, depth + 1)) : null;
+        if (truth === false) return;
+        if (truth === null) unrolled = false;
+        run(index + 1);
+      } else {
+        run(index + 1);
+      }
+    };
+    run(0);
+    return unrolled ? { k: 'list', items: results } : UNKNOWN;
+  }
+
+  private add(left: Value, right: Value): Value {
+    if (left.k === 'str' && right.k === 'str') return { k: 'str', v: left.v + right.v };
+    if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v + right.v };
+    if (left.k === 'list' && right.k === 'list') return { k: 'list', items: [...left.items, ...right.items] };
+    return UNKNOWN;
+  }
+
+  private evalBinary(node: Syn, scope: Scope, depth: number): Value {
+    const [leftNode, rightNode] = node.children;
+    const op = node.ops?.[0];
+    if (!leftNode || !rightNode) return UNKNOWN;
+    const left = this.eval(leftNode, scope, depth + 1);
+    const right = this.eval(rightNode, scope, depth + 1);
+    switch (op) {
+      case '>>':
+        this.connect(left, right, node, null, leftNode, rightNode);
+        return right;
+      case '<<':
+        this.connect(right, left, node, null, rightNode, leftNode);
+        return right;
+      case '+':
+        return this.add(left, right);
+      case '-':
+        return left.k === 'num' && right.k === 'num' ? { k: 'num', v: left.v - right.v } : UNKNOWN;
+      case '*':
+        if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v * right.v };
+        if (left.k === 'str' && right.k === 'num' && right.v >= 0 && right.v * left.v.length < 10_000) return { k: 'str', v: left.v.repeat(right.v) };
+        return UNKNOWN;
+      case '//':
+        return left.k === 'num' && right.k === 'num' && right.v !== 0 ? { k: 'num', v: Math.floor(left.v / right.v) } : UNKNOWN;
+      case '%':
+        if (left.k === 'str') return percentFormat(left.v, right);
+        return left.k === 'num' && right.k === 'num' && right.v !== 0 ? { k: 'num', v: ((left.v % right.v) + right.v) % right.v } : UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private evalBooleanOperator(node: Syn, scope: Scope, depth: number): Value {
+    const [leftNode, rightNode] = node.children;
+    if (!leftNode || !rightNode) return UNKNOWN;
+    const left = this.eval(leftNode, scope, depth + 1);
+    const truth = this.truthiness(left);
+    const op = node.ops?.[0];
+    if (truth === null) {
+      this.eval(rightNode, scope, depth + 1);
+      return UNKNOWN;
+    }
+    if (op === 'and') return truth ? this.eval(rightNode, scope, depth + 1) : left;
+    return truth ? left : this.eval(rightNode, scope, depth + 1);
+  }
+
+  private evalComparison(node: Syn, scope: Scope, depth: number): Value {
+    const values = node.children.map((child) => this.eval(child, scope, depth + 1));
+    const ops = node.ops ?? [];
+    if (values.length !== 2 || ops.length < 1) return UNKNOWN;
+    const [left, right] = values as [Value, Value];
+    const op = ops.join(' ');
+    const a = scalar(left);
+    const b = scalar(right);
+    if (op === 'in' || op === 'not in') {
+      if (a === undefined || right.k !== 'list') return UNKNOWN;
+      const items = right.items.map(scalar);
+      if (items.some((item) => item === undefined)) return UNKNOWN;
+      const found = items.includes(a);
+      return { k: 'bool', v: op === 'in' ? found : !found };
+    }
+    if (a === undefined || b === undefined) return UNKNOWN;
+    switch (op) {
+      case '==': case 'is': return { k: 'bool', v: a === b };
+      case '!=': case 'is not': return { k: 'bool', v: a !== b };
+      case '<': return a !== null && b !== null ? { k: 'bool', v: a < b } : UNKNOWN;
+      case '<=': return a !== null && b !== null ? { k: 'bool', v: a <= b } : UNKNOWN;
+      case '>': return a !== null && b !== null ? { k: 'bool', v: a > b } : UNKNOWN;
+      case '>=': return a !== null && b !== null ? { k: 'bool', v: a >= b } : UNKNOWN;
+      default: return UNKNOWN;
+    }
+  }
+
+  private evalAttribute(node: Syn, scope: Scope, depth: number): Value {
+    const [objectNode, attributeNode] = node.children;
+    if (!objectNode || !attributeNode) return UNKNOWN;
+    const object = this.eval(objectNode, scope, depth + 1);
+    const name = this.text(attributeNode);
+    switch (object.k) {
+      case 'ref':
+        return { k: 'ref', qualifiedName: `${object.qualifiedName}.${name}` };
+      case 'task':
+        // `op.output` and other attributes of an XComArg still stand for the task in dependencies.
+        if (name === 'output') return object;
+        return { k: 'bound-method', self: object, name };
+      case 'unknown':
+        return UNKNOWN;
+      default:
+        return { k: 'bound-method', self: object, name };
+    }
+  }
+
+  private evalSubscript(node: Syn, scope: Scope, depth: number): Value {
+    const [objectNode, ...keys] = node.children;
+    if (!objectNode) return UNKNOWN;
+    const object = this.eval(objectNode, scope, depth + 1);
+    const key = keys.length === 1 && keys[0] ? this.eval(keys[0], scope, depth + 1) : UNKNOWN;
+    if (object.k === 'task') return object;
+    if (object.k === 'list' && key.k === 'num' && Number.isInteger(key.v)) {
+      const index = key.v < 0 ? object.items.length + key.v : key.v;
+      return object.items[index] ?? UNKNOWN;
+    }
+    if (object.k === 'dict' && key.k === 'str') return object.entries.get(key.v) ?? UNKNOWN;
+    return UNKNOWN;
+  }
+
+  // ---- calls -------------------------------------------------------------------------------------
+
+  private evalArguments(argumentList: Syn | undefined, scope: Scope, depth: number): { positional: Value[]; keywords: Map<string, Value>; keywordNodes: Map<string, Syn>; spread: boolean } {
+    const positional: Value[] = [];
+    const keywords = new Map<string, Value>();
+    const keywordNodes = new Map<string, Syn>();
+    let spread = false;
+    if (!argumentList || argumentList.type !== 'argument_list') {
+      if (argumentList) positional.push(this.eval(argumentList, scope, depth + 1));
+      return { positional, keywords, keywordNodes, spread };
+    }
+    for (const argument of argumentList.children) {
+      if (argument.type === 'keyword_argument') {
+        const [name, value] = argument.children;
+        if (!name || !value) continue;
+        keywords.set(this.text(name), this.eval(value, scope, depth + 1));
+        keywordNodes.set(this.text(name), value);
+      } else if (argument.type === 'list_splat') {
+        const inner = argument.children[0] ? this.iterate(this.eval(argument.children[0], scope, depth + 1)) : null;
+        if (inner) positional.push(...inner);
+        else spread = true;
+      } else if (argument.type === 'dictionary_splat') {
+        const inner = argument.children[0] ? this.eval(argument.children[0], scope, depth + 1) : UNKNOWN;
+        if (inner.k === 'dict') for (const [key, value] of inner.entries) keywords.set(key, value);
+        spread = true;
+      } else {
+        positional.push(this.eval(argument, scope, depth + 1));
+      }
+    }
+    return { positional, keywords, keywordNodes, spread };
+  }
+
+  private evalCall(node: Syn, scope: Scope, depth: number, position: 'with' | 'value'): Value {
+    const [calleeNode, argumentList] = node.children;
+    if (!calleeNode) return UNKNOWN;
+    const callee = this.eval(calleeNode, scope, depth + 1);
+    const hasTaskId = argumentList?.children.some((argument) => argument.type === 'keyword_argument' && argument.children[0] && this.text(argument.children[0]) === 'task_id') ?? false;
+    const construct = this.constructOf(callee, hasTaskId);
+    switch (construct?.kind) {
+      case 'dag-class':
+        return this.createDag(node, argumentList, scope, depth, position);
+      case 'task-group-class':
+        return this.createGroup(node, argumentList, scope, depth, false, null);
+      case 'operator-class':
+        return this.createOperatorTask(node, argumentList, scope, depth, operatorSpec(callee), null);
+      case 'chain':
+      case 'chain-linear':
+      case 'cross-downstream': {
+        const args = this.evalArguments(argumentList, scope, depth);
+        this.chain(construct.kind, args.positional, node);
+        return NONE;
+      }
+      case 'label': {
+        const args = this.evalArguments(argumentList, scope, depth);
+        const label = args.positional[0] ?? args.keywords.get('label');
+        return { k: 'label', text: label?.k === 'str' ? label.v : null, ups: [], downs: [] };
+      }
+      default:
+        break;
+    }
+    switch (callee.k) {
+      case 'ref':
+        return this.callBuiltin(callee.qualifiedName, argumentList, scope, depth);
+      case 'function':
+        return this.callFunction(callee.fn, argumentList, scope, depth, node);
+      case 'class':
+        if (callee.operator) return this.createOperatorTask(node, argumentList, scope, depth, { qualifiedName: callee.name, name: callee.name }, null);
+        this.evalArguments(argumentList, scope, depth);
+        return UNKNOWN;
+      case 'taskflow':
+        return this.createTaskFlowTask(node, callee.flow, argumentList, scope, depth, null, null);
+      case 'group-function':
+        return this.callGroupFunction(node, callee, argumentList, scope, depth, false);
+      case 'dag-function':
+        return this.callDagFunction(node, callee.fn, callee.decorator, argumentList, scope, depth);
+      case 'bound-method':
+        return this.callMethod(node, callee.self, callee.name, argumentList, scope, depth);
+      default:
+        this.evalArguments(argumentList, scope, depth);
+        return UNKNOWN;
+    }
+  }
+
+  private callBuiltin(name: string, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
+    const args = this.evalArguments(argumentList, scope, depth);
+    const [first, second, third] = args.positional;
+    switch (name) {
+      case 'range': {
+        const numbers = args.positional.map((value) => (value.k === 'num' && Number.isInteger(value.v) ? value.v : null));
+        if (numbers.length === 0 || numbers.length > 3 || numbers.some((value) => value === null)) return UNKNOWN;
+        const [a, b, c] = numbers as number[];
+        const [start, stop, step] = numbers.length === 1 ? [0, a!, 1] : [a!, b!, c ?? 1];
+        if (step === 0) return UNKNOWN;
+        const count = Math.max(0, Math.ceil((stop - start) / step));
+        if (count > MAX_LIST_LENGTH) return UNKNOWN;
+        const items: Value[] = [];
+        for (let i = 0; i < count; i++) items.push({ k: 'num', v: start + i * step });
+        return { k: 'list', items };
+      }
+      case 'enumerate': {
+        const items = first ? this.iterate(first) : null;
+        const offset = second?.k === 'num' ? second.v : 0;
+        return items ? { k: 'list', items: items.map((item, index) => ({ k: 'list', items: [{ k: 'num', v: index + offset }, item] })) } : UNKNOWN;
+      }
+      case 'zip': {
+        const lists = args.positional.map((value) => this.iterate(value));
+        if (lists.length === 0 || lists.some((list) => list === null)) return UNKNOWN;
+        const length = Math.min(...lists.map((list) => list!.length));
+        const items: Value[] = [];
+        for (let i = 0; i < length; i++) items.push({ k: 'list', items: lists.map((list) => list![i]!) });
+        return { k: 'list', items };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'sorted': {
+        if (!first) return { k: 'list', items: [] };
+        const items = this.iterate(first);
+        if (!items) return UNKNOWN;
+        if (name !== 'sorted') return { k: 'list', items: [...items] };
+        const scalars = items.map(scalar);
+        if (scalars.some((item) => item === undefined || item === null)) return UNKNOWN;
+        return { k: 'list', items: [...items].sort((x, y) => compareScalars(scalar(x)!, scalar(y)!)) };
+      }
+      case 'reversed': {
+        const items = first ? this.iterate(first) : null;
+        return items ? { k: 'list', items: [...items].reverse() } : UNKNOWN;
+      }
+      case 'len': {
+        const items = first ? this.iterate(first) : null;
+        return items ? { k: 'num', v: items.length } : UNKNOWN;
+      }
+      case 'str': {
+        const formatted = first ? formatValue(first, '', '') : '';
+        return formatted === null ? UNKNOWN : { k: 'str', v: formatted };
+      }
+      case 'dict': {
+        const entries = new Map<string, Value>();
+        let dynamic = args.spread;
+        if (first) {
+          if (first.k === 'dict') for (const [key, value] of first.entries) entries.set(key, value);
+          dynamic = true;
+        }
+        for (const [key, value] of args.keywords) entries.set(key, value);
+        void third;
+        return { k: 'dict', entries, syn: argumentList ?? null, form: 'dict-call', dynamic };
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private callMethod(node: Syn, self: Value, name: string, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
+    if (self.k === 'task' || self.k === 'group') {
+      if (name === 'set_downstream' || name === 'set_upstream') {
+        const args = this.evalArguments(argumentList, scope, depth);
+        const other = args.positional[0] ?? args.keywords.get('task_or_task_list') ?? UNKNOWN;
+        const modifier = args.keywords.get('edge_modifier') ?? args.positional[1];
+        const label = modifier?.k === 'label' ? modifier.text : null;
+        if (name === 'set_downstream') this.connect(self, other, node, label, null, argumentList ?? null);
+        else this.connect(other, self, node, label, argumentList ?? null, null);
+        return NONE;
+      }
+      if (self.k === 'task' && (name === 'as_setup' || name === 'as_teardown')) {
+        const args = this.evalArguments(argumentList, scope, depth);
+        self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
+        if (name === 'as_teardown') {
+          const setups = args.keywords.get('setups');
+          if (setups) this.connect(setups, self, node, null, null, null);
+        }
+        return self;
+      }
+      this.evalArguments(argumentList, scope, depth);
+      return UNKNOWN;
+    }
+    if (self.k === 'taskflow') {
+      if (name === 'override') {
+        return { k: 'taskflow', flow: { ...self.flow, overrides: argumentList ? [...self.flow.overrides, argumentList] : self.flow.overrides } };
+      }
+      if (name === 'partial') return { k: 'partial', operator: null, flow: self.flow, partialCall: node };
+      if (name === 'expand' || name === 'expand_kwargs') return this.createTaskFlowTask(node, self.flow, argumentList, scope, depth, null, name);
+    }
+    if (self.k === 'ref' || self.k === 'class') {
+      if (name === 'partial') {
+        const spec = self.k === 'ref' ? operatorSpec(self) : { qualifiedName: self.name, name: self.name };
+        const operator = self.k === 'class' ? self.operator : this.constructOf(self, true)?.kind === 'operator-class';
+        if (operator) return { k: 'partial', operator: spec, flow: null, partialCall: node };
+      }
+    }
+    if (self.k === 'partial' && (name === 'expand' || name === 'expand_kwargs')) {
+      if (self.operator) return this.createOperatorTask(node, self.partialCall.children[1], scope, depth, self.operator, { call: node, argumentList: argumentList ?? null });
+      if (self.flow) return this.createTaskFlowTask(node, self.flow, argumentList, scope, depth, self.partialCall.children[1] ?? null, name);
+    }
+    if (self.k === 'group-function') {
+      if (name === 'override') return { ...self, overrides: argumentList ? [...self.overrides, argumentList] : self.overrides };
+      if (name === 'expand' || name === 'expand_kwargs' || name === 'partial') return this.callGroupFunction(node, self, argumentList, scope, depth, true);
+    }
+    const args = this.evalArguments(argumentList, scope, depth);
+    if (self.k === 'dict') {
+      if (name === 'update' || name === 'setdefault' || name === 'pop') self.dynamic = true;
+      if (name === 'items') return { k: 'list', items: [...self.entries].map(([key, value]) => ({ k: 'list', items: [{ k: 'str', v: key }, value] })) };
+      if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map((key) => ({ k: 'str', v: key })) };
+      if (name === 'values') return { k: 'list', items: [...self.entries.values()] };
+      if (name === 'get' && args.positional[0]?.k === 'str') return self.entries.get(args.positional[0].v) ?? args.positional[1] ?? NONE;
+      if (name === 'copy') return { ...self, entries: new Map(self.entries) };
+    }
+    if (self.k === 'list') {
+      if (name === 'append' && args.positional[0]) { self.items.push(args.positional[0]); return NONE; }
+      if (name === 'extend' && args.positional[0]) {
+        const items = this.iterate(args.positional[0]);
+        if (items) self.items.push(...items);
+        else self.items.push(UNKNOWN);
+        return NONE;
+      }
+    }
+    if (self.k === 'str') {
+      const [first, second] = args.positional;
+      switch (name) {
+        case 'format': return strFormat(self.v, args.positional, args.keywords);
+        case 'upper': return { k: 'str', v: self.v.toUpperCase() };
+        case 'lower': return { k: 'str', v: self.v.toLowerCase() };
+        case 'strip': return { k: 'str', v: self.v.trim() };
+        case 'title': return { k: 'str', v: self.v.replace(/\b\w/g, (ch) => ch.toUpperCase()) };
+        case 'replace': return first?.k === 'str' && second?.k === 'str' ? { k: 'str', v: self.v.split(first.v).join(second.v) } : UNKNOWN;
+        case 'join': {
+          const items = first ? this.iterate(first) : null;
+          return items && items.every((item) => item.k === 'str') ? { k: 'str', v: items.map((item) => (item as { v: string }).v).join(self.v) } : UNKNOWN;
+        }
+        default: return UNKNOWN;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  /** Runs a function defined in the file with its arguments bound, and returns what it returns. */
+  private callFunction(fn: FunctionValue, argumentList: Syn | undefined, scope: Scope, depth: number, node: Syn): Value {
+    const args = this.evalArguments(argumentList, scope, depth);
+    if (this.context.callDepth >= MAX_CALL_DEPTH) {
+      this.note(`calls nest deeper than ${MAX_CALL_DEPTH} levels here; \`${fn.name}\` was not followed`, node);
+      return UNKNOWN;
+    }
+    const local = this.bindParameters(fn, args);
+    const saved = this.context;
+    this.context = { ...saved, callDepth: saved.callDepth + 1 };
+    try {
+      const completion = this.execBlock(fn.body, local);
+      return completion.kind === 'return' ? completion.value : NONE;
+    } finally {
+      this.context = saved;
+    }
+  }
+
+  private bindParameters(fn: FunctionValue, args: { positional: Value[]; keywords: Map<string, Value> }): Scope {
+    const local = new Scope(fn.closure);
+    let index = 0;
+    for (const parameter of fn.parameters?.children ?? []) {
+      switch (parameter.type) {
+        case 'identifier': {
+          const name = this.text(parameter);
+          local.vars.set(name, args.keywords.get(name) ?? args.positional[index] ?? UNKNOWN);
+          index++;
+          break;
+        }
+        case 'typed_parameter': {
+          const identifier = parameter.children[0];
+          if (identifier?.type === 'identifier') {
+            const name = this.text(identifier);
+            local.vars.set(name, args.keywords.get(name) ?? args.positional[index] ?? UNKNOWN);
+            index++;
+          }
+          break;
+        }
+        case 'default_parameter':
+        case 'typed_default_parameter': {
+          const identifier = parameter.children[0];
+          const defaultNode = parameter.children[parameter.children.length - 1];
+          if (identifier?.type === 'identifier') {
+            const name = this.text(identifier);
+            const given = args.keywords.get(name) ?? args.positional[index];
+            local.vars.set(name, given ?? (defaultNode ? this.eval(defaultNode, fn.closure) : UNKNOWN));
+            index++;
+          }
+          break;
+        }
+        case 'list_splat_pattern': {
+          const identifier = parameter.children[0];
+          if (identifier) local.vars.set(this.text(identifier), { k: 'list', items: args.positional.slice(index) });
+          index = args.positional.length;
+          break;
+        }
+        case 'dictionary_splat_pattern': {
+          const identifier = parameter.children[0];
+          if (identifier) local.vars.set(this.text(identifier), { k: 'dict', entries: new Map(args.keywords), syn: null, form: 'literal', dynamic: false });
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return local;
+  }
+
+  // ---- DAGs --------------------------------------------------------------------------------------
+
+  private newDag(model: Omit<DagModel, 'tasks' | 'edges' | 'groups' | 'dynamic'>): DagRecord {
+    const dag: DagRecord = {
+      model: { ...model, tasks: [], edges: [], groups: [], dynamic: [] },
+      taskIds: new Set(),
+      suffixes: new Map(),
+      usedGroupIds: new Set(),
+      edgeKeys: new Map(),
+    };
+    this.dags.push(dag);
+    this.graphChanges++;
+    return dag;
+  }
+
+  private dagArguments(argumentList: Syn | null, scope: Scope, depth: number, node: Syn, defaultId: string | null): Omit<DagModel, 'tasks' | 'edges' | 'groups' | 'dynamic' | 'declaration' | 'range' | 'functionRange' | 'variable'> & { notes: [string, Syn][] } {
+    const args: Record<string, KeywordArgument> = argumentList ? this.reader.keywords(argumentList) : {};
+    const evaluated = this.evalArguments(argumentList ?? undefined, scope, depth);
+    const notes: [string, Syn][] = [];
+    const idNode = evaluated.keywordNodes.get('dag_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
+    const idValue = evaluated.keywords.get('dag_id') ?? evaluated.positional[0];
+    let dagId: string | null = defaultId;
+    let dagIdRange: Range | null = null;
+    if (idValue) {
+      dagId = idValue.k === 'str' ? idValue.v : null;
+      dagIdRange = idNode ? this.range(idNode) : null;
+      if (dagId === null && idNode) notes.push([`the DAG id \`${clip(this.text(idNode))}\` is computed at run time`, idNode]);
+    }
+    const scheduleName = args['schedule'] ? 'schedule' : args['schedule_interval'] ? 'schedule_interval' : args['timetable'] ? 'timetable' : null;
+    let schedule: string | null = null;
+    if (scheduleName) {
+      const value = evaluated.keywords.get(scheduleName);
+      schedule = value?.k === 'str' ? value.v : args[scheduleName]!.value.text;
+    }
+    const catchupValue = evaluated.keywords.get('catchup');
+    const catchup = catchupValue?.k === 'bool' ? catchupValue.v : null;
+    let defaultArgs: DefaultArgs | null = null;
+    const defaultArgsNode = evaluated.keywordNodes.get('default_args');
+    if (defaultArgsNode) defaultArgs = this.defaultArgs(defaultArgsNode, evaluated.keywords.get('default_args') ?? UNKNOWN);
+    return { dagId, dagIdRange, argumentsRange: argumentList ? this.range(argumentList) : null, args, defaultArgs, schedule, catchup, notes };
+  }
+
+  private defaultArgs(node: Syn, value: Value): DefaultArgs {
+    const inner = this.reader.unwrap(node);
+    const variable = inner.type === 'identifier' ? this.text(inner) : null;
+    if (value.k !== 'dict' || !value.syn) {
+      return { range: this.range(node), form: 'unknown', variable, entries: {}, dynamic: true };
+    }
+    const entries = value.form === 'literal' ? this.reader.dictEntries(value.syn) : this.reader.keywords(value.syn);
+    let dynamic = value.dynamic;
+    if (value.form === 'dict-call') {
+      dynamic ||= value.syn.children.some((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
+    }
+    const range = value.form === 'dict-call' ? this.dictCallRange(value.syn) : this.range(value.syn);
+    return { range, form: value.form, variable, entries, dynamic };
+  }
+
+  private dictCallRange(argumentList: Syn): Range {
+    // The call is `dict` followed by its argument list; widen back over the callee name.
+    const text = this.reader.text;
+    let start = argumentList.start;
+    while (start > 0 && /\s/.test(text[start - 1]!)) start--;
+    if (text.slice(Math.max(0, start - 4), start) === 'dict') start -= 4;
+    return this.reader.lines.range(start, argumentList.end);
+  }
+
+  private createDag(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, position: 'with' | 'value'): Value {
+    const info = this.dagArguments(argumentList ?? null, scope, depth, node, null);
+    const { notes, ...fields } = info;
+    const dag = this.newDag({ ...fields, declaration: position === 'with' ? 'with' : 'assignment', range: this.range(node), functionRange: null, variable: null });
+    for (const [reason, at] of notes) this.note(reason, at, dag);
+    if (dag.model.dagId === null && !info.dagIdRange) this.note('the DAG has no dag_id', node, dag);
+    return { k: 'dag', dag };
+  }
+
+  private callDagFunction(node: Syn, fn: FunctionValue, decorator: Syn, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
+    const expression = decorator.children[0];
+    const decoratorArguments = expression?.type === 'call' ? expression.children[1] ?? null : null;
+    const info = this.dagArguments(decoratorArguments, fn.closure, depth, decorator, fn.name);
+    const { notes, ...fields } = info;
+    const dag = this.newDag({
+      ...fields,
+      dagIdRange: info.dagIdRange ?? this.range(fn.definition.children.find((child) => child.type === 'identifier') ?? fn.definition),
+      declaration: 'decorator',
+      range: this.range(decorator),
+      functionRange: this.range(fn.definition),
+      variable: null,
+    });
+    for (const [reason, at] of notes) this.note(reason, at, dag);
+    const args = this.evalArguments(argumentList, scope, depth);
+    if (this.context.callDepth >= MAX_CALL_DEPTH) return { k: 'dag', dag };
+    const local = this.bindParameters(fn, args);
+    const saved = this.context;
+    this.context = { ...saved, dag, group: null, callDepth: saved.callDepth + 1 };
+    try {
+      this.execBlock(fn.body, local);
+    } finally {
+      this.context = saved;
+    }
+    void node;
+    return { k: 'dag', dag };
+  }
+
+  // ---- groups ------------------------------------------------------------------------------------
+
+  private createGroup(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, addSuffix: boolean, fallbackId: string | null, extraArguments: Syn[] = []): Value {
+    const evaluated = this.evalArguments(argumentList, scope, depth);
+    for (const extra of extraArguments) {
+      const more = this.evalArguments(extra, scope, depth);
+      for (const [key, value] of more.keywords) evaluated.keywords.set(key, value);
+      for (const [key, value] of more.keywordNodes) evaluated.keywordNodes.set(key, value);
+    }
+    const idValue = evaluated.keywords.get('group_id') ?? evaluated.positional[0];
+    let localId = fallbackId;
+    let dynamicId = false;
+    if (idValue) {
+      if (idValue.k === 'str') localId = idValue.v;
+      else if (idValue.k !== 'none') dynamicId = true;
+    }
+    const idNode = evaluated.keywordNodes.get('group_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument') ?? node;
+    if (localId === null) {
+      localId = clip(this.text(idNode));
+      dynamicId = true;
+    }
+    const parentValue = evaluated.keywords.get('parent_group');
+    const dagValue = evaluated.keywords.get('dag');
+    const parent = parentValue?.k === 'group' ? parentValue.group : this.context.group;
+    const dag = dagValue?.k === 'dag' ? dagValue.dag : parent?.dag ?? this.context.dag;
+    const prefixValue = evaluated.keywords.get('prefix_group_id');
+    const prefixGroupId = prefixValue?.k === 'bool' ? prefixValue.v : true;
+    let groupId = parent ? childId(parent, localId) : localId;
+    if (dag && dag.usedGroupIds.has(groupId) && addSuffix) {
+      const base = localId.replace(/__\d+$/, '');
+      const basePrefix = parent ? childId(parent, base) : base;
+      let highest = 0;
+      for (const used of dag.usedGroupIds) {
+        const match = used.startsWith(`${basePrefix}__`) ? /__(\d+)$/.exec(used) : null;
+        if (match) highest = Math.max(highest, Number(match[1]));
+      }
+      localId = `${base}__${highest + 1}`;
+      groupId = parent ? childId(parent, localId) : localId;
+    }
+    dag?.usedGroupIds.add(groupId);
+    const group: GroupRecord = {
+      model: { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId },
+      dag,
+      parent,
+      tasks: [],
+    };
+    if (dag) dag.model.groups.push(group.model);
+    if (dynamicId) this.note(`the TaskGroup id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);
+    this.graphChanges++;
+    return { k: 'group', group };
+  }
+
+  private callGroupFunction(node: Syn, callee: Extract<Value, { k: 'group-function' }>, argumentList: Syn | undefined, scope: Scope, depth: number, mapped: boolean): Value {
+    const expression = callee.decorator.children[0];
+    const decoratorArguments = expression?.type === 'call' ? expression.children[1] : undefined;
+    const created = this.createGroup(node, decoratorArguments, callee.fn.closure, depth, true, callee.fn.name, callee.overrides);
+    if (created.k !== 'group') return UNKNOWN;
+    const args = this.evalArguments(argumentList, scope, depth);
+    if (this.context.callDepth >= MAX_CALL_DEPTH) return created;
+    const local = this.bindParameters(callee.fn, mapped ? { positional: [], keywords: new Map() } : args);
+    const saved = this.context;
+    this.context = { ...saved, group: created.group, dag: created.group.dag ?? saved.dag, callDepth: saved.callDepth + 1 };
+    let result: Value = NONE;
+    try {
+      const completion = this.execBlock(callee.fn.body, local);
+      if (completion.kind === 'return') result = completion.value;
+    } finally {
+      this.context = saved;
+    }
+    // Airflow returns what the function returned when it is a task-like value, else the group itself.
+    if (result.k === 'task' || result.k === 'group' || (result.k === 'list' && result.items.length > 0)) return result;
+    return created;
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------------
+
+  private owningDag(explicit: Value | undefined, group: GroupRecord | null): DagRecord | null {
+    if (explicit?.k === 'dag') return explicit.dag;
+    return group?.dag ?? this.context.dag;
+  }
+
+  private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
+    const task: TaskRecord = { model, dag, group, upstream: new Set(), downstream: new Set() };
+    if (dag) this.addToDag(task, dag);
+    else this.orphans.push(task);
+    for (let current = group; current; current = current.parent) current.tasks.push(task);
+    this.graphChanges++;
+    return task;
+  }
+
+  private addToDag(task: TaskRecord, dag: DagRecord): void {
+    task.dag = dag;
+    const id = task.model.taskId;
+    dag.taskIds.add(id);
+    dag.usedGroupIds.add(id);
+    const match = /^(.*)__(\d+)$/.exec(id);
+    if (match) dag.suffixes.set(match[1]!, Math.max(dag.suffixes.get(match[1]!) ?? 0, Number(match[2])));
+    dag.model.tasks.push(task.model);
+  }
+
+  private kindOfOperator(spec: OperatorSpec): TaskKind {
+    const name = spec.name;
+    if (name === 'EmptyOperator' || name === 'DummyOperator') return 'empty';
+    if (name.startsWith('Branch')) return 'branch';
+    if (name === 'ShortCircuitOperator') return 'short_circuit';
+    if (name === 'TriggerDagRunOperator') return 'trigger_dag_run';
+    if (/(Sensor|SensorAsync)$/.test(name) || spec.qualifiedName.split('.').includes('sensors')) return 'sensor';
+    if (/SQL|Sql|Postgres|Snowflake/.test(name) || spec.qualifiedName.includes('.common.sql.')) return 'sql';
+    return 'operator';
+  }
+
+  private createOperatorTask(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, spec: OperatorSpec, expand: { call: Syn; argumentList: Syn | null } | null): Value {
+    const evaluated = this.evalArguments(argumentList, scope, depth);
+    const expandArgs = expand ? this.evalArguments(expand.argumentList ?? undefined, scope, depth) : null;
+    const args = argumentList?.type === 'argument_list' ? this.reader.keywords(argumentList) : {};
+    const groupValue = evaluated.keywords.get('task_group');
+    const group = groupValue?.k === 'group' ? groupValue.group : this.context.group;
+    const dag = this.owningDag(evaluated.keywords.get('dag'), group);
+    const idNode = evaluated.keywordNodes.get('task_id');
+    const idValue = evaluated.keywords.get('task_id');
+    let localTaskId: string;
+    let dynamicId = false;
+    if (idValue?.k === 'str') {
+      localTaskId = idValue.v;
+    } else if (idNode) {
+      localTaskId = clip(this.text(idNode));
+      dynamicId = true;
+      this.note(`the task_id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);
+    } else {
+      localTaskId = spec.name;
+      dynamicId = true;
+      this.note(`\`${spec.name}\` has no statically known task_id`, node, dag);
+    }
+    const callableNode = evaluated.keywordNodes.get('python_callable');
+    const callableValue = evaluated.keywords.get('python_callable');
+    const fn = callableValue?.k === 'function' ? callableValue.fn : callableValue?.k === 'taskflow' ? callableValue.flow.fn : null;
+    void callableNode;
+    const model: TaskModel = {
+      taskId: group ? childId(group, localTaskId) : localTaskId,
+      localTaskId,
+      taskIdRange: idNode ? this.range(idNode) : null,
+      operator: spec.name,
+      qualifiedName: spec.qualifiedName,
+      kind: this.kindOfOperator(spec),
+      mapped: expand !== null,
+      role: null,
+      group: group?.model.groupId ?? null,
+      range: this.range(expand ? expand.call : node),
+      args,
+      variable: null,
+      callable: fn ? this.callableOf(fn) : null,
+      dynamicId: dynamicId || this.context.inDynamicLoop && !idValue,
+    };
+    const task = this.registerTask(model, dag, group);
+    this.dataDependencies(task, [...evaluated.keywords.entries()], node);
+    if (expandArgs) this.dataDependencies(task, [...expandArgs.keywords.entries(), ...expandArgs.positional.map((value): [string, Value] => ['', value])], expand!.call);
+    return { k: 'task', task };
+  }
+
+  private callableOf(fn: FunctionValue): TaskModel['callable'] {
+    const nameNode = fn.definition.children.find((child) => child.type === 'identifier');
+    return { name: fn.name, range: this.range(nameNode ?? fn.definition), bodyRange: this.range(fn.body) };
+  }
+
+  private createTaskFlowTask(node: Syn, flow: TaskFlowValue, argumentList: Syn | undefined, scope: Scope, depth: number, partialArguments: Syn | null, expandMethod: 'expand' | 'expand_kwargs' | null): Value {
+    const evaluated = this.evalArguments(argumentList, scope, depth);
+    const partial = partialArguments ? this.evalArguments(partialArguments, scope, depth) : null;
+    const decoratorArgs = flow.decoratorArguments ? this.evalArguments(flow.decoratorArguments, flow.fn?.closure ?? scope, depth) : null;
+    const args: Record<string, KeywordArgument> = flow.decoratorArguments?.type === 'argument_list' ? { ...this.reader.keywords(flow.decoratorArguments) } : {};
+    let idValue = decoratorArgs?.keywords.get('task_id');
+    let idNode = decoratorArgs?.keywordNodes.get('task_id');
+    let groupValue = decoratorArgs?.keywords.get('task_group');
+    let dagValue = decoratorArgs?.keywords.get('dag');
+    for (const override of flow.overrides) {
+      Object.assign(args, this.reader.keywords(override));
+      const overrideArgs = this.evalArguments(override, scope, depth);
+      idValue = overrideArgs.keywords.get('task_id') ?? idValue;
+      idNode = overrideArgs.keywordNodes.get('task_id') ?? idNode;
+      groupValue = overrideArgs.keywords.get('task_group') ?? groupValue;
+      dagValue = overrideArgs.keywords.get('dag') ?? dagValue;
+    }
+    const group = groupValue?.k === 'group' ? groupValue.group : this.context.group;
+    const dag = this.owningDag(dagValue, group);
+    const functionName = flow.fn?.name ?? 'task';
+    let localTaskId = functionName;
+    let dynamicId = false;
+    if (idValue) {
+      if (idValue.k === 'str') localTaskId = idValue.v;
+      else {
+        dynamicId = true;
+        localTaskId = idNode ? clip(this.text(idNode)) : functionName;
+        if (idNode) this.note(`the task_id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);
+      }
+    }
+    localTaskId = uniqueTaskId(localTaskId, dag, group);
+    const kind: TaskKind = flow.flavour === 'branch' || flow.flavour.startsWith('branch_') ? 'branch'
+      : flow.flavour === 'short_circuit' ? 'short_circuit'
+        : flow.flavour === 'sensor' ? 'sensor'
+          : flow.flavour === 'sql' ? 'sql' : 'taskflow';
+    const decoratorShort = flow.decoratorName.includes('.task.') || flow.decoratorName.endsWith('.task')
+      ? `@task${flow.flavour === 'python' && !flow.decoratorName.endsWith('.python') ? '' : `.${flow.flavour}`}`
+      : `@${shortName(flow.decoratorName)}`;
+    const nameNode = flow.fn?.definition.children.find((child) => child.type === 'identifier');
+    const model: TaskModel = {
+      taskId: group ? childId(group, localTaskId) : localTaskId,
+      localTaskId,
+      taskIdRange: idNode ? this.range(idNode) : nameNode ? this.range(nameNode) : null,
+      operator: decoratorShort,
+      qualifiedName: flow.decoratorName,
+      kind,
+      mapped: expandMethod !== null,
+      role: flow.role,
+      group: group?.model.groupId ?? null,
+      range: this.range(node),
+      args,
+      variable: null,
+      callable: flow.fn ? this.callableOf(flow.fn) : null,
+      dynamicId,
+    };
+    const task = this.registerTask(model, dag, group);
+    this.dataDependencies(task, [
+      ...evaluated.positional.map((value): [string, Value] => ['', value]),
+      ...evaluated.keywords.entries(),
+      ...(partial ? [...partial.positional.map((value): [string, Value] => ['', value]), ...partial.keywords.entries()] : []),
+    ], node);
+    return { k: 'task', task };
+  }
+
+  /** TaskFlow results (XComArgs) passed as arguments make the receiving task downstream of their producer. */
+  private dataDependencies(task: TaskRecord, values: [string, Value][], node: Syn): void {
+    const producers = new Set<TaskRecord>();
+    const collect = (value: Value, depth: number) => {
+      if (depth > 6) return;
+      if (value.k === 'task') producers.add(value.task);
+      else if (value.k === 'list') for (const item of value.items.slice(0, 1000)) collect(item, depth + 1);
+      else if (value.k === 'dict') for (const item of [...value.entries.values()].slice(0, 1000)) collect(item, depth + 1);
+    };
+    for (const [name, value] of values) if (name !== 'dag' && name !== 'task_group') collect(value, 0);
+    for (const producer of producers) if (producer !== task) this.addEdge(producer, task, null, node, 'data');
+  }
+
+  // ---- dependencies ------------------------------------------------------------------------------
+
+  /** The tasks a value stands for on one side of an edge: a group's leaves upstream, its roots downstream. */
+  private endpoints(value: Value, side: 'up' | 'down', at: Syn | null, depth = 0): { tasks: TaskRecord[]; viaGroup: boolean } {
+    const tasks: TaskRecord[] = [];
+    let viaGroup = false;
+    const visit = (current: Value, level: number) => {
+      if (level > 8) return;
+      switch (current.k) {
+        case 'task':
+          tasks.push(current.task);
+          return;
+        case 'group':
+          viaGroup = true;
+          tasks.push(...(side === 'up' ? groupLeaves(current.group) : groupRoots(current.group)));
+          return;
+        case 'list':
+          for (const item of current.items) visit(item, level + 1);
+          return;
+        case 'none':
+          return;
+        default:
+          if (at) this.note(`a dependency on \`${clip(this.text(at))}\` cannot be resolved statically`, at);
+      }
+    };
+    visit(value, depth);
+    return { tasks, viaGroup };
+  }
+
+  private connect(up: Value, down: Value, node: Syn, label: string | null, upNode: Syn | null, downNode: Syn | null): void {
+    if (down.k === 'label') {
+      const ups = this.endpoints(up, 'up', upNode).tasks;
+      down.ups.push(...ups);
+      for (const from of ups) for (const to of down.downs) this.addEdge(from, to, down.text, node, 'explicit');
+      return;
+    }
+    if (up.k === 'label') {
+      const downs = this.endpoints(down, 'down', downNode).tasks;
+      up.downs.push(...downs);
+      for (const from of up.ups) for (const to of downs) this.addEdge(from, to, up.text, node, 'explicit');
+      return;
+    }
+    if (up.k === 'list' && down.k === 'list') {
+      this.note('a list cannot be chained to a list with `>>` / `<<` (Python raises a TypeError); use `cross_downstream` or `chain`', node);
+      return;
+    }
+    const ups = this.endpoints(up, 'up', upNode);
+    const downs = this.endpoints(down, 'down', downNode);
+    const kind: EdgeKind = ups.viaGroup || downs.viaGroup ? 'group' : 'explicit';
+    for (const from of ups.tasks) for (const to of downs.tasks) this.addEdge(from, to, label, node, kind);
+  }
+
+  private chain(kind: 'chain' | 'chain-linear' | 'cross-downstream', values: Value[], node: Syn): void {
+    if (kind === 'cross-downstream') {
+      const [from, to] = values;
+      if (!from || !to) return;
+      for (const up of this.endpoints(from, 'up', node).tasks) {
+        for (const down of this.endpoints(to, 'down', node).tasks) this.addEdge(up, down, null, node, 'explicit');
+      }
+      return;
+    }
+    for (let i = 0; i + 1 < values.length; i++) {
+      const up = values[i]!;
+      const down = values[i + 1]!;
+      if (kind === 'chain' && up.k === 'list' && down.k === 'list') {
+        if (up.items.length !== down.items.length) {
+          this.note(`chain() needs lists of equal length (got ${up.items.length} and ${down.items.length}); Airflow raises an error`, node);
+          continue;
+        }
+        up.items.forEach((item, index) => this.connect(item, down.items[index]!, node, null, node, node));
+      } else if (kind === 'chain-linear' && (up.k === 'list' || down.k === 'list')) {
+        const ups = up.k === 'list' ? up.items : [up];
+        const downs = down.k === 'list' ? down.items : [down];
+        for (const a of ups) for (const b of downs) this.connect(a, b, node, null, node, node);
+      } else {
+        this.connect(up, down, node, null, node, node);
+      }
+    }
+  }
+
+  private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
+    if (from === to) return;
+    // Airflow attaches a task without a DAG to the DAG of the task it is linked to.
+    if (!from.dag && to.dag) this.adopt(from, to.dag);
+    if (!to.dag && from.dag) this.adopt(to, from.dag);
+    const dag = from.dag;
+    if (!dag || dag !== to.dag) {
+      if (dag && to.dag) this.note(`\`${from.model.taskId}\` and \`${to.model.taskId}\` belong to different DAGs`, node, dag);
+      return;
+    }
+    from.downstream.add(to);
+    to.upstream.add(from);
+    const key = `${from.model.taskId}\u0000${to.model.taskId}`;
+    const existing = dag.edgeKeys.get(key);
+    if (existing !== undefined) {
+      const edge = dag.model.edges[existing]!;
+      if (edge.label === null && label !== null) edge.label = label;
+      return;
+    }
+    dag.edgeKeys.set(key, dag.model.edges.length);
+    dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
+    this.graphChanges++;
+  }
+
+  private adopt(task: TaskRecord, dag: DagRecord): void {
+    this.addToDag(task, dag);
+  }
+}
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+function operatorSpec(value: Value): OperatorSpec {
+  if (value.k === 'ref') return { qualifiedName: value.qualifiedName, name: shortName(value.qualifiedName) };
+  if (value.k === 'class') return { qualifiedName: value.name, name: value.name };
+  return { qualifiedName: 'unknown', name: 'unknown' };
+}
+
+/** Airflow's `TaskGroup.child_id`: prefix with the group's id unless it set `prefix_group_id=False`. */
+function childId(group: GroupRecord, label: string): string {
+  return group.model.prefixGroupId ? `${group.model.groupId}.${label}` : label;
+}
+
+/**
+ * Airflow's `get_unique_task_id` for TaskFlow tasks: when the (group-prefixed) id is taken in the DAG,
+ * the id's core gets `__N`, one above the highest suffix already used with that prefix.
+ */
+function uniqueTaskId(taskId: string, dag: DagRecord | null, group: GroupRecord | null): string {
+  if (!dag) return taskId;
+  const full = group ? childId(group, taskId) : taskId;
+  if (!dag.taskIds.has(full)) return taskId;
+  const prefix = full.replace(/__\d+$/, '');
+  const core = taskId.replace(/__\d+$/, '');
+  return `${core}__${(dag.suffixes.get(prefix) ?? 0) + 1}`;
+}
+
+/** Airflow's `TaskGroup.get_roots`: tasks of the group with no upstream inside the group. */
+function groupRoots(group: GroupRecord): TaskRecord[] {
+  const members = new Set(group.tasks);
+  return group.tasks.filter((task) => ![...task.upstream].some((upstream) => members.has(upstream)));
+}
+
+/**
+ * Airflow's `TaskGroup.get_leaves`: tasks of the group with no downstream inside the group; a teardown
+ * leaf is replaced by the nearest non-teardown tasks upstream of it.
+ */
+function groupLeaves(group: GroupRecord): TaskRecord[] {
+  const members = new Set(group.tasks);
+  const leaves: TaskRecord[] = [];
+  const seen = new Set<TaskRecord>();
+  const firstNonTeardown = (task: TaskRecord, depth: number) => {
+    if (depth > 50) return;
+    for (const upstream of task.upstream) {
+      if (!members.has(upstream) || seen.has(upstream)) continue;
+      if (upstream.model.role === 'teardown') firstNonTeardown(upstream, depth + 1);
+      else { seen.add(upstream); leaves.push(upstream); }
+    }
+  };
+  for (const task of group.tasks) {
+    if ([...task.downstream].some((downstream) => members.has(downstream))) continue;
+    if (task.model.role !== 'teardown') {
+      if (!seen.has(task)) { seen.add(task); leaves.push(task); }
+    } else {
+      firstNonTeardown(task, 0);
+    }
+  }
+  return leaves;
+}
+
+function scalar(value: Value): string | number | boolean | null | undefined {
+  switch (value.k) {
+    case 'str': case 'num': case 'bool': return value.v;
+    case 'none': return null;
+    default: return undefined;
+  }
+}
+
+function compareScalars(a: string | number | boolean, b: string | number | boolean): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function comparePositions(a: Range, b: Range): number {
+  return a.start.line - b.start.line || a.start.character - b.start.character;
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine;
+}
+
+function unescapeFStringText(text: string): string {
+  return text.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+}
+
+/** Python's `format(value, spec)` for the specs DAG code uses with ids (`d`, `02d`, `s`, `>3`). */
+function formatValue(value: Value, spec: string, conversion: string): string | null {
+  let text: string;
+  switch (value.k) {
+    case 'str': text = conversion === '!r' ? `'${value.v}'` : value.v; break;
+    case 'num': text = String(value.v); break;
+    case 'bool': text = value.v ? 'True' : 'False'; break;
+    case 'none': text = 'None'; break;
+    default: return null;
+  }
+  if (!spec) return text;
+  const match = /^(0)?(\d+)?([ds])?$/.exec(spec);
+  if (!match) return null;
+  const width = match[2] ? Number(match[2]) : 0;
+  if (value.k === 'num' && match[1]) return text.padStart(width, '0');
+  return value.k === 'num' ? text.padStart(width, ' ') : text.padEnd(width, ' ');
+}
+
+function percentFormat(template: string, argument: Value): Value {
+  const values = argument.k === 'list' ? argument.items : [argument];
+  let index = 0;
+  let known = true;
+  const result = template.replace(/%(0?\d*)([sdir%])/g, (whole, spec: string, code: string) => {
+    if (code === '%') return '%';
+    const value = values[index++];
+    const formatted = value ? formatValue(value, spec ? `${spec}${code === 's' ? '' : 'd'}` : '', code === 'r' ? '!r' : '') : null;
+    if (formatted === null) known = false;
+    return formatted ?? whole;
+  });
+  return known && index === values.length ? { k: 'str', v: result } : UNKNOWN;
+}
+
+function strFormat(template: string, positional: Value[], keywords: Map<string, Value>): Value {
+  let index = 0;
+  let known = true;
+  const result = template.replace(/\{\{|\}\}|\{([^{}!:]*)(![rsa])?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    let value: Value | undefined;
+    if (field === undefined || field === '') value = positional[index++];
+    else if (/^\d+$/.test(field)) value = positional[Number(field)];
+    else value = keywords.get(field);
+    const formatted = value ? formatValue(value, spec ?? '', conversion ?? '') : null;
+    if (formatted === null) known = false;
+    return formatted ?? whole;
+  });
+  return known ? { k: 'str', v: result } : UNKNOWN;
+}

@@ -1,0 +1,271 @@
+import type { ExprKind, ExprValue, KeywordArgument } from './model';
+import { qualify, type ImportTable } from './names';
+import type { LineIndex, Syn } from './syntax';
+
+/** Beyond this depth nested literals are described by kind and text only. */
+const MAX_VALUE_DEPTH = 12;
+/** Lists and dicts longer than this keep only their first items (the text still covers all of them). */
+const MAX_ITEMS = 500;
+
+/**
+ * Decodes a plain (non-f, non-bytes) Python string literal, including implicit concatenation;
+ * null when the literal is not a plain string.
+ */
+export function stringLiteral(node: Syn, text: string): string | null {
+  if (node.type === 'concatenated_string') {
+    let result = '';
+    for (const part of node.children) {
+      const value = stringLiteral(part, text);
+      if (value === null) return null;
+      result += value;
+    }
+    return result;
+  }
+  if (node.type !== 'string') return null;
+  const raw = text.slice(node.start, node.end);
+  const match = /^([A-Za-z]*)('''|"""|'|")/.exec(raw);
+  if (!match) return null;
+  const prefix = match[1]!.toLowerCase();
+  if (prefix.includes('f') || prefix.includes('b')) return null;
+  const quote = match[2]!;
+  if (!raw.endsWith(quote) || raw.length < match[0].length + quote.length) return null;
+  const body = raw.slice(match[0].length, raw.length - quote.length);
+  return prefix.includes('r') ? body : unescape(body);
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+function unescape(body: string): string {
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(\n|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)/g, (whole, code: string) => {
+    if (code === '\n') return '';
+    if (code.length > 1) return String.fromCharCode(parseInt(code.slice(1), 16));
+    return SIMPLE_ESCAPES[code] ?? whole;
+  });
+}
+
+/** The number a numeric literal stands for, or null. */
+export function numberLiteral(node: Syn, text: string): number | null {
+  if (node.type === 'unary_operator' && node.ops?.[0] === '-' && node.children[0]) {
+    const inner = numberLiteral(node.children[0], text);
+    return inner === null ? null : -inner;
+  }
+  if (node.type !== 'integer' && node.type !== 'float') return null;
+  const raw = text.slice(node.start, node.end).replace(/_/g, '');
+  const value = /^0[xob]/i.test(raw) ? Number(raw) : Number(raw);
+  return Number.isFinite(value) ? value : null;
+}
+
+const KIND_BY_TYPE: Record<string, ExprKind> = {
+  string: 'string',
+  concatenated_string: 'string',
+  integer: 'number',
+  float: 'number',
+  true: 'boolean',
+  false: 'boolean',
+  none: 'none',
+  identifier: 'name',
+  attribute: 'attribute',
+  call: 'call',
+  dictionary: 'dict',
+  list: 'list',
+  tuple: 'tuple',
+  binary_operator: 'binary',
+};
+
+/**
+ * Builds {@link ExprValue}s: the syntactic view of an expression, with literal values and
+ * module-level constants (names assigned exactly once at module level) followed.
+ */
+export class ExpressionReader {
+  constructor(
+    readonly text: string,
+    readonly lines: LineIndex,
+    readonly imports: ImportTable,
+    /** Module-level names assigned exactly once, with the expression assigned. */
+    readonly constants: Map<string, Syn>,
+  ) {}
+
+  textOf(node: Syn): string {
+    return this.text.slice(node.start, node.end);
+  }
+
+  /** Strips parentheses around an expression. */
+  unwrap(node: Syn): Syn {
+    let current = node;
+    for (let i = 0; i < 32 && current.type === 'parenthesized_expression' && current.children.length === 1; i++) {
+      current = current.children[0]!;
+    }
+    return current;
+  }
+
+  kindOf(node: Syn): ExprKind {
+    if (node.type === 'string' && stringLiteral(node, this.text) === null && /^[A-Za-z]*[fF]/.test(this.text.slice(node.start, node.start + 4))) {
+      return 'fstring';
+    }
+    return KIND_BY_TYPE[node.type] ?? 'other';
+  }
+
+  /** The literal value of an expression (constants followed), or undefined when not statically known. */
+  literal(node: Syn, depth = 0): string | number | boolean | null | undefined {
+    const inner = this.unwrap(node);
+    switch (inner.type) {
+      case 'string':
+      case 'concatenated_string':
+        return stringLiteral(inner, this.text) ?? undefined;
+      case 'integer':
+      case 'float':
+      case 'unary_operator':
+        return numberLiteral(inner, this.text) ?? undefined;
+      case 'true':
+        return true;
+      case 'false':
+        return false;
+      case 'none':
+        return null;
+      case 'identifier': {
+        if (depth > 8) return undefined;
+        const assigned = this.constants.get(this.textOf(inner));
+        return assigned ? this.literal(assigned, depth + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The expression as an {@link ExprValue}. */
+  value(node: Syn, depth = 0): ExprValue {
+    const inner = this.unwrap(node);
+    const result: ExprValue = { kind: this.kindOf(inner), text: this.textOf(node), range: this.lines.of(node) };
+    const literal = this.literal(inner);
+    if (literal !== undefined) result.value = literal;
+    if (inner.type === 'identifier') {
+      const assigned = this.constants.get(this.textOf(inner));
+      if (assigned && literal !== undefined) result.resolvedFrom = this.lines.of(assigned);
+    }
+    if (inner.type === 'identifier' || inner.type === 'attribute') {
+      const qualified = qualify(inner, this.text, this.imports);
+      if (qualified !== null) result.qualifiedName = qualified;
+    } else if (inner.type === 'call' && inner.children[0]) {
+      const qualified = qualify(inner.children[0], this.text, this.imports);
+      if (qualified !== null) result.qualifiedName = qualified;
+    }
+    if (depth >= MAX_VALUE_DEPTH) return result;
+    if (inner.type === 'dictionary') {
+      result.entries = this.dictEntries(inner, depth + 1);
+    } else if (inner.type === 'call' && result.qualifiedName === 'dict') {
+      const argumentList = inner.children[1];
+      if (argumentList) result.entries = this.keywords(argumentList, depth + 1);
+    } else if (inner.type === 'list' || inner.type === 'tuple' || inner.type === 'set') {
+      result.items = inner.children.slice(0, MAX_ITEMS).map((item) => this.value(item, depth + 1));
+    }
+    return result;
+  }
+
+  /** Entries with literal string keys of a dict literal. */
+  dictEntries(dict: Syn, depth = 0): Record<string, KeywordArgument> {
+    const entries: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+    for (const pair of dict.children.slice(0, MAX_ITEMS)) {
+      if (pair.type !== 'pair') continue;
+      const [key, value] = pair.children;
+      if (!key || !value) continue;
+      const name = this.literal(key);
+      if (typeof name !== 'string') continue;
+      entries[name] = { name, range: this.lines.of(pair), nameRange: this.lines.of(key), value: this.value(value, depth) };
+    }
+    return entries;
+  }
+
+  /** The keyword arguments of an argument list. */
+  keywords(argumentList: Syn, depth = 0): Record<string, KeywordArgument> {
+    const keywords: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+    for (const argument of argumentList.children) {
+      if (argument.type !== 'keyword_argument') continue;
+      const [name, value] = argument.children;
+      if (!name || !value) continue;
+      const key = this.textOf(name);
+      keywords[key] = { name: key, range: this.lines.of(argument), nameRange: this.lines.of(name), value: this.value(value, depth) };
+    }
+    return keywords;
+  }
+
+  /** The positional arguments of an argument list (`*args` included as written). */
+  positional(argumentList: Syn): ExprValue[] {
+    const values: ExprValue[] = [];
+    for (const argument of argumentList.children) {
+      if (argument.type === 'keyword_argument' || argument.type === 'dictionary_splat') continue;
+      values.push(this.value(argument));
+    }
+    return values;
+  }
+}
+
+/** Finds module-level names assigned exactly once (and never rebound by loops, imports or defs). */
+export function moduleConstants(root: Syn, text: string): Map<string, Syn> {
+  const counts = new Map<string, number>();
+  const values = new Map<string, Syn>();
+  const bump = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  const bindTargets = (target: Syn) => {
+    if (target.type === 'identifier') bump(text.slice(target.start, target.end));
+    else for (const child of target.children) if (child.type !== 'attribute' && child.type !== 'subscript') bindTargets(child);
+  };
+  const visit = (block: Syn, topLevel: boolean, depth: number) => {
+    if (depth > 32) return;
+    for (const statement of block.children) {
+      if (statement.type === 'expression_statement') {
+        const assignment = statement.children[0];
+        if (!assignment) continue;
+        if (assignment.type === 'assignment') {
+          let current: Syn | undefined = assignment;
+          for (let chain = 0; current && current.type === 'assignment' && chain < 16; chain++) {
+            const target = current.children[0];
+            const value: Syn | undefined = current.children[current.children.length - 1];
+            if (target && target.type === 'identifier' && topLevel && value && value.type !== 'assignment') {
+              values.set(text.slice(target.start, target.end), value);
+            }
+            if (target) bindTargets(target);
+            current = value && value.type === 'assignment' ? value : undefined;
+          }
+        } else if (assignment.type === 'augmented_assignment' && assignment.children[0]) {
+          bindTargets(assignment.children[0]);
+          bump(text.slice(assignment.children[0].start, assignment.children[0].end));
+        }
+      } else if (statement.type === 'for_statement' && statement.children[0]) {
+        bindTargets(statement.children[0]);
+        bindTargets(statement.children[0]);
+        for (const child of statement.children) if (child.type === 'block') visit(child, false, depth + 1);
+      } else if (statement.type === 'function_definition' || statement.type === 'class_definition') {
+        if (statement.children[0]) bump(text.slice(statement.children[0].start, statement.children[0].end));
+      } else if (statement.type === 'decorated_definition') {
+        const definition = statement.children[statement.children.length - 1];
+        if (definition?.children[0]) bump(text.slice(definition.children[0].start, definition.children[0].end));
+      } else if (statement.type === 'with_statement') {
+        for (const child of statement.children) if (child.type === 'block') visit(child, topLevel, depth + 1);
+      } else if (statement.type === 'if_statement' || statement.type === 'try_statement'
+        || statement.type === 'while_statement' || statement.type === 'elif_clause' || statement.type === 'else_clause'
+        || statement.type === 'except_clause' || statement.type === 'finally_clause' || statement.type === 'block') {
+        // Assignments in conditional blocks still bind module names, but not unconditionally.
+        for (const child of statement.children) {
+          if (child.type === 'block') visitConditional(child, depth + 1);
+          else if (child.type.endsWith('_clause')) visit(child, false, depth + 1);
+        }
+      }
+    }
+  };
+  const visitConditional = (block: Syn, depth: number) => {
+    if (depth > 32) return;
+    // Counted twice so a conditional binding never looks like a single certain assignment.
+    for (const statement of block.children) {
+      const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
+      if (assignment?.type === 'assignment' && assignment.children[0]) {
+        bindTargets(assignment.children[0]);
+        bindTargets(assignment.children[0]);
+      }
+    }
+    visit(block, false, depth + 1);
+  };
+  visit(root, true, 0);
+  const constants = new Map<string, Syn>();
+  for (const [name, value] of values) if (counts.get(name) === 1) constants.set(name, value);
+  return constants;
+}

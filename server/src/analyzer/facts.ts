@@ -1,0 +1,184 @@
+import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact } from './model';
+import type { ExpressionReader } from './expressions';
+import { classify, qualify } from './names';
+import type { Syn } from './syntax';
+
+/**
+ * The syntactic facts rules read: every call, function definition and simple assignment, each with
+ * the {@link CodeScope} it runs in. Collected once per source location (loops are not unrolled here).
+ */
+export interface SyntacticFacts {
+  calls: CallFact[];
+  functions: FunctionFact[];
+  assignments: AssignmentFact[];
+}
+
+/** Deeper nesting is not searched for facts; the syntax copy already stops at a similar depth. */
+const MAX_FACT_DEPTH = 150;
+
+/** A function's scope, with what the pass needs on the side (kept out of the published object). */
+interface FunctionScope {
+  scope: CodeScope;
+  parent: FunctionScope | null;
+  returns: ExprValue[];
+}
+
+/** Qualified decorator name without its call: `@task.branch(...)` → `airflow.sdk.task.branch`. */
+export function decoratorName(decorator: Syn, reader: ExpressionReader): string | null {
+  let expression = decorator.children[0];
+  if (!expression) return null;
+  if (expression.type === 'call') expression = expression.children[0];
+  return expression ? qualify(expression, reader.text, reader.imports) : null;
+}
+
+function isDagWithItem(item: Syn, reader: ExpressionReader, dagVariables: Set<string>): boolean {
+  let expression = item.children[0];
+  if (expression?.type === 'as_pattern') expression = expression.children[0];
+  if (!expression) return false;
+  if (expression.type === 'identifier') return dagVariables.has(reader.textOf(expression));
+  if (expression.type !== 'call' || !expression.children[0]) return false;
+  const name = qualify(expression.children[0], reader.text, reader.imports);
+  return name !== null && classify(name)?.kind === 'dag-class';
+}
+
+/** Collects calls, functions and assignments from the whole file. */
+export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFacts {
+  const calls: CallFact[] = [];
+  const functions: FunctionFact[] = [];
+  const assignments: AssignmentFact[] = [];
+  const pythonCallables = new Set<string>();
+  const functionScopes: FunctionScope[] = [];
+  const dagVariables = new Set<string>();
+  const moduleScope: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
+  const dagBodyScopes = new Map<CodeScope, CodeScope>();
+
+  const parseTimeVariant = (scope: CodeScope): CodeScope => {
+    if (scope.parseTime) return scope;
+    let variant = dagBodyScopes.get(scope);
+    if (!variant) {
+      variant = { parseTime: true, taskCallable: scope.taskCallable, functionName: scope.functionName };
+      dagBodyScopes.set(scope, variant);
+    }
+    return variant;
+  };
+
+  const visit = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number): void => {
+    if (depth > MAX_FACT_DEPTH) return;
+    switch (node.type) {
+      case 'call': {
+        const [callee, argumentList] = node.children;
+        if (callee && argumentList) {
+          const fact: CallFact = {
+            qualifiedName: qualify(callee, reader.text, reader.imports),
+            calleeText: reader.textOf(callee),
+            range: reader.lines.of(node),
+            positional: argumentList.type === 'argument_list' ? reader.positional(argumentList) : [],
+            keywords: argumentList.type === 'argument_list' ? reader.keywords(argumentList) : {},
+            scope,
+          };
+          calls.push(fact);
+          const callable = fact.keywords['python_callable']?.value;
+          if (callable?.kind === 'name') pythonCallables.add(callable.text);
+        }
+        break;
+      }
+      case 'assignment': {
+        const [target] = node.children;
+        const value = node.children[node.children.length - 1];
+        if (target?.type === 'identifier' && value && value !== target && value.type !== 'type') {
+          assignments.push({ target: reader.textOf(target), range: reader.lines.of(node), value: reader.value(value), scope });
+          if (scope === moduleScope && value.type === 'call' && value.children[0]) {
+            const name = qualify(value.children[0], reader.text, reader.imports);
+            if (name !== null && classify(name)?.kind === 'dag-class') dagVariables.add(reader.textOf(target));
+          }
+        }
+        break;
+      }
+      case 'with_statement': {
+        const clause = node.children.find((child) => child.type === 'with_clause');
+        const isDag = clause?.children.some((item) => isDagWithItem(item, reader, dagVariables)) ?? false;
+        for (const child of node.children) {
+          visit(child, child.type === 'block' && isDag ? parseTimeVariant(scope) : scope, functionScope, depth + 1);
+        }
+        return;
+      }
+      case 'return_statement': {
+        if (functionScope && node.children[0]) functionScope.returns.push(reader.value(node.children[0]));
+        break;
+      }
+      case 'decorated_definition': {
+        const definition = node.children[node.children.length - 1];
+        const decorators = node.children.filter((child) => child.type === 'decorator');
+        for (const decorator of decorators) visit(decorator, scope, functionScope, depth + 1);
+        if (definition?.type === 'function_definition') visitFunction(definition, decorators, scope, functionScope, depth + 1);
+        else if (definition) visit(definition, scope, functionScope, depth + 1);
+        return;
+      }
+      case 'function_definition':
+        visitFunction(node, [], scope, functionScope, depth + 1);
+        return;
+      case 'lambda':
+        return visitChildren(node, { parseTime: false, taskCallable: scope.taskCallable, functionName: scope.functionName }, functionScope, depth);
+    }
+    visitChildren(node, scope, functionScope, depth);
+  };
+
+  const visitChildren = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number) => {
+    for (const child of node.children) visit(child, scope, functionScope, depth + 1);
+  };
+
+  const visitFunction = (definition: Syn, decorators: Syn[], outer: CodeScope, outerFunction: FunctionScope | null, depth: number) => {
+    const [nameNode] = definition.children;
+    const parameters = definition.children.find((child) => child.type === 'parameters');
+    const body = definition.children.find((child) => child.type === 'block');
+    if (!nameNode || !body) return;
+    const name = reader.textOf(nameNode);
+    const decoratorNames = decorators.map((decorator) => decoratorName(decorator, reader) ?? reader.textOf(decorator).slice(1));
+    const kinds = decoratorNames.map((decorator) => classify(decorator)?.kind);
+    const isTask = kinds.some((kind) => kind === 'task-decorator' || kind === 'setup-decorator' || kind === 'teardown-decorator');
+    const isParseTime = kinds.some((kind) => kind === 'dag-decorator' || kind === 'task-group-decorator');
+    const taskCallable = isTask ? name : outer.taskCallable;
+    const scope: CodeScope = { parseTime: isParseTime, taskCallable, functionName: name };
+    const returns: ExprValue[] = [];
+    const functionScope: FunctionScope = { scope, parent: outerFunction, returns };
+    functionScopes.push(functionScope);
+    if (parameters) visit(parameters, outer, outerFunction, depth + 1);
+    const parameterNames: string[] = [];
+    for (const parameter of parameters?.children ?? []) {
+      const identifier = parameter.type === 'identifier' ? parameter : parameter.children.find((child) => child.type === 'identifier');
+      if (identifier) parameterNames.push(reader.textOf(identifier));
+    }
+    functions.push({
+      name,
+      range: reader.lines.of(decorators.length ? { start: decorators[0]!.start, end: definition.end } : definition),
+      nameRange: reader.lines.of(nameNode),
+      bodyRange: reader.lines.of(body),
+      decorators: decoratorNames,
+      parameters: parameterNames,
+      returns,
+      scope: outer,
+    });
+    visit(body, scope, functionScope, depth + 1);
+  };
+
+  visitChildren(root, moduleScope, null, 0);
+
+  // A function passed as `python_callable` runs inside a task, wherever it is defined.
+  for (const { scope, parent } of functionScopes) {
+    if (scope.taskCallable) continue;
+    if (scope.functionName && pythonCallables.has(scope.functionName)) {
+      scope.taskCallable = scope.functionName;
+      continue;
+    }
+    for (let current = parent; current; current = current.parent) {
+      const name = current.scope.functionName;
+      if (name && pythonCallables.has(name)) {
+        scope.taskCallable = name;
+        break;
+      }
+    }
+    const variant = dagBodyScopes.get(scope);
+    if (variant) variant.taskCallable = scope.taskCallable;
+  }
+  return { calls, functions, assignments };
+}

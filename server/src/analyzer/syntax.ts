@@ -1,0 +1,290 @@
+import type { Language, Tree } from './parser';
+import type { Position, Range } from './model';
+
+/**
+ * A compact, plain-JavaScript copy of the parts of the tree-sitter tree the analyzer reads.
+ *
+ * Reading a tree-sitter node from JavaScript crosses into wasm for every property, which costs about as
+ * much as parsing when done for every node of a large file. So the tree is copied once, in a single
+ * cursor walk, into these objects, and everything after that (facts, the DAG model) is plain
+ * JavaScript. Only named nodes are kept; the anonymous operator tokens the analyzer needs (`>>`, `==`,
+ * `not`) are kept in `ops`. Plain string literals are not descended into (their value is read from the
+ * text); f-strings keep their interpolations. Comments and syntax errors are collected on the side.
+ *
+ * Statements are cached by their text: after a keystroke, only the statements whose text changed are
+ * copied again, which keeps re-analysis of a 2,000-task file within an editor's latency budget.
+ */
+export interface Syn {
+  type: string;
+  /** Offsets in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
+  start: number;
+  end: number;
+  children: Syn[];
+  /** Anonymous operator and keyword tokens directly under this node, in order (`>>`, `not`, `in`). */
+  ops?: string[];
+}
+
+export interface RawComment {
+  start: number;
+  end: number;
+}
+
+export interface RawSyntaxError {
+  start: number;
+  end: number;
+  /** `missing` for a token tree-sitter inserted, `unexpected` for text it had to skip. */
+  kind: 'missing' | 'unexpected';
+  /** The missing node type, or the first unexpected token's type. */
+  token: string;
+}
+
+export interface LoweredFile {
+  root: Syn;
+  comments: RawComment[];
+  errors: RawSyntaxError[];
+}
+
+/** Deeper nesting than this is kept as an opaque leaf, so pathological input cannot exhaust the stack later. */
+export const MAX_SYNTAX_DEPTH = 200;
+/** Statements longer than this are not cached as a whole (their inner statements still are). */
+const MAX_CACHED_STATEMENT_LENGTH = 64 * 1024;
+/** The cache is dropped entirely when its keys exceed this many characters. */
+const MAX_CACHE_CHARS = 16 * 1024 * 1024;
+
+interface CacheEntry {
+  syn: Syn;
+  comments: RawComment[];
+  errors: RawSyntaxError[];
+}
+
+interface LanguageTables {
+  types: string[];
+  named: boolean[];
+}
+
+const tablesByLanguage = new WeakMap<Language, LanguageTables>();
+const statementCache = new Map<string, CacheEntry>();
+let statementCacheChars = 0;
+
+function tablesFor(language: Language): LanguageTables {
+  let tables = tablesByLanguage.get(language);
+  if (!tables) {
+    const types: string[] = [];
+    const named: boolean[] = [];
+    const count = language.types.length;
+    for (let id = 0; id < count; id++) {
+      types.push(language.types[id] ?? '');
+      named.push(language.nodeTypeIsNamed(id));
+    }
+    tables = { types, named };
+    tablesByLanguage.set(language, tables);
+  }
+  return tables;
+}
+
+/** Node types whose anonymous children the analyzer needs to see. */
+const KEEPS_OPERATORS = new Set([
+  'binary_operator',
+  'boolean_operator',
+  'comparison_operator',
+  'not_operator',
+  'unary_operator',
+  'augmented_assignment',
+  'import_from_statement',
+]);
+
+const STATEMENT_CONTAINERS = new Set(['module', 'block']);
+/** When the whole file fails to parse, tree-sitter's root is an ERROR node; its stray non-statement children are the errors. */
+const STATEMENT_TYPE = /(_statement|_definition)$/;
+
+function isFString(text: string, start: number): boolean {
+  for (let i = start; i < start + 4 && i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x66 || ch === 0x46) return true; // f or F
+    if (ch === 0x22 || ch === 0x27) return false; // a quote: the prefix ended
+  }
+  return false;
+}
+
+function shifted(syn: Syn, delta: number, depth = 0): Syn {
+  const copy: Syn = { type: syn.type, start: syn.start + delta, end: syn.end + delta, children: [] };
+  if (syn.ops) copy.ops = syn.ops;
+  if (depth < MAX_SYNTAX_DEPTH) {
+    for (const child of syn.children) copy.children.push(shifted(child, delta, depth + 1));
+  }
+  return copy;
+}
+
+function rememberStatement(key: string, entry: CacheEntry): void {
+  if (statementCacheChars + key.length > MAX_CACHE_CHARS) {
+    statementCache.clear();
+    statementCacheChars = 0;
+  }
+  statementCache.set(key, entry);
+  statementCacheChars += key.length;
+}
+
+interface Frame {
+  syn: Syn;
+  entry: CacheEntry | null;
+  key: string | null;
+  inErrorNode: boolean;
+  inString: boolean;
+}
+
+/** Copies `tree` into plain objects (see {@link Syn}), reusing statements whose text is unchanged. */
+export function lowerTree(tree: Tree, text: string): LoweredFile {
+  const { types, named } = tablesFor(tree.language);
+  const comments: RawComment[] = [];
+  const errors: RawSyntaxError[] = [];
+  const root: Syn = { type: 'module', start: 0, end: text.length, children: [] };
+  const cursor = tree.walk();
+  const rootIsError = tree.rootNode.type === 'ERROR';
+  const frames: Frame[] = [{ syn: root, entry: null, key: null, inErrorNode: false, inString: false }];
+  const openEntries: CacheEntry[] = [];
+
+  const addComment = (comment: RawComment) => {
+    comments.push(comment);
+    for (const entry of openEntries) entry.comments.push(comment);
+  };
+  const addError = (error: RawSyntaxError) => {
+    errors.push(error);
+    for (const entry of openEntries) entry.errors.push(error);
+  };
+
+  try {
+    if (!cursor.gotoFirstChild()) return { root, comments, errors };
+    for (;;) {
+      const parent = frames[frames.length - 1]!;
+      const typeId = cursor.nodeTypeId;
+      const type = types[typeId] ?? '';
+      let descend = false;
+      if (!named[typeId]) {
+        if (parent.inErrorNode && parent.syn.children.length === 0 && !parent.syn.ops?.length) {
+          (parent.syn.ops ??= []).push(type);
+        } else if (KEEPS_OPERATORS.has(parent.syn.type)) {
+          (parent.syn.ops ??= []).push(type);
+        }
+        if (cursor.nodeIsMissing) {
+          const at = cursor.startIndex;
+          addError({ start: at, end: at, kind: 'missing', token: type });
+        } else if (rootIsError && frames.length === 1) {
+          addError({ start: cursor.startIndex, end: cursor.endIndex, kind: 'unexpected', token: type });
+        }
+      } else if (type === 'comment') {
+        addComment({ start: cursor.startIndex, end: cursor.endIndex });
+      } else if (parent.inString && type !== 'interpolation') {
+        // String pieces: the value is read from the text.
+      } else {
+        const start = cursor.startIndex;
+        const end = cursor.endIndex;
+        if (start === end && cursor.nodeIsMissing) {
+          addError({ start, end, kind: 'missing', token: type });
+        } else {
+          let reused = false;
+          let key: string | null = null;
+          if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH) {
+            key = `${type}\u0000${text.slice(start, end)}`;
+            const hit = statementCache.get(key);
+            if (hit) {
+              const delta = start - hit.syn.start;
+              parent.syn.children.push(delta === 0 ? hit.syn : shifted(hit.syn, delta));
+              for (const comment of hit.comments) addComment(delta === 0 ? comment : { start: comment.start + delta, end: comment.end + delta });
+              for (const error of hit.errors) addError(delta === 0 ? error : { ...error, start: error.start + delta, end: error.end + delta });
+              reused = true;
+            }
+          }
+          if (!reused) {
+            const syn: Syn = { type, start, end, children: [] };
+            parent.syn.children.push(syn);
+            const isError = type === 'ERROR';
+            const isPlainString = type === 'string' && !isFString(text, start);
+            if (isError) {
+              addError({ start, end, kind: 'unexpected', token: '' });
+            } else if (rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type)) {
+              addError({ start, end, kind: 'unexpected', token: firstWord(text.slice(start, Math.min(end, start + 40))) });
+            }
+            if (!isPlainString && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
+              const entry: CacheEntry | null = key ? { syn, comments: [], errors: [] } : null;
+              if (entry) openEntries.push(entry);
+              frames.push({ syn, entry, key, inErrorNode: isError, inString: type === 'string' });
+              descend = true;
+            } else if (key) {
+              rememberStatement(key, { syn, comments: [], errors: isError ? [errors[errors.length - 1]!] : [] });
+            }
+          }
+        }
+      }
+      if (descend) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors };
+        const done = frames.pop()!;
+        if (done.inErrorNode) nameUnexpectedToken(done.syn, errors, text);
+        if (done.entry && done.key) {
+          openEntries.pop();
+          rememberStatement(done.key, done.entry);
+        }
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Fills in the first unexpected token of an ERROR node, for a message like "unexpected ')'". */
+function nameUnexpectedToken(errorNode: Syn, errors: RawSyntaxError[], text: string): void {
+  for (let i = errors.length - 1; i >= 0; i--) {
+    const error = errors[i]!;
+    if (error.kind === 'unexpected' && error.start === errorNode.start && error.end === errorNode.end) {
+      if (!error.token) {
+        const token = errorNode.ops?.[0];
+        error.token = token ?? firstWord(text.slice(errorNode.start, Math.min(errorNode.end, errorNode.start + 40)));
+      }
+      return;
+    }
+  }
+}
+
+function firstWord(snippet: string): string {
+  const match = /^\s*([A-Za-z_][A-Za-z0-9_]*|\S)/.exec(snippet);
+  return match ? match[1]! : snippet.trim();
+}
+
+/** Converts offsets to LSP positions. Lines end at `\n`, as tree-sitter counts them. */
+export class LineIndex {
+  private readonly lineStarts: number[] = [0];
+  readonly length: number;
+
+  constructor(text: string) {
+    this.length = text.length;
+    let at = text.indexOf('\n');
+    while (at !== -1) {
+      this.lineStarts.push(at + 1);
+      at = text.indexOf('\n', at + 1);
+    }
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  position(offset: number): Position {
+    const clamped = offset < 0 ? 0 : offset > this.length ? this.length : offset;
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid]! <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.lineStarts[low]! };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end < start ? start : end) };
+  }
+
+  of(node: { start: number; end: number }): Range {
+    return this.range(node.start, node.end);
+  }
+}
