@@ -32,7 +32,7 @@ type Value =
   | { k: 'bool'; v: boolean }
   | { k: 'none' }
   | { k: 'list'; items: Value[] }
-  | { k: 'dict'; entries: Map<string, Value>; syn: Syn | null; form: 'literal' | 'dict-call'; dynamic: boolean }
+  | { k: 'dict'; entries: Map<DictKey, Value>; syn: Syn | null; form: 'literal' | 'dict-call'; dynamic: boolean }
   | { k: 'task'; task: TaskRecord }
   | { k: 'group'; group: GroupRecord }
   | { k: 'dag'; dag: DagRecord }
@@ -46,7 +46,18 @@ type Value =
   | { k: 'partial'; operator: OperatorSpec | null; flow: TaskFlowValue | null; partialCall: Syn }
   | { k: 'bound-method'; self: Value; name: string };
 
+/** Dict keys the model can follow: strings and numbers (`shards[i] = ...`). */
+type DictKey = string | number;
+
 const UNKNOWN: Value = { k: 'unknown' };
+
+function keyOf(value: Value): DictKey | undefined {
+  return value.k === 'str' || value.k === 'num' ? value.v : undefined;
+}
+
+function keyValue(key: DictKey): Value {
+  return typeof key === 'string' ? { k: 'str', v: key } : { k: 'num', v: key };
+}
 const NONE: Value = { k: 'none' };
 
 interface FunctionValue {
@@ -178,7 +189,7 @@ class DagModelBuilder {
   }
 
   private note(reason: string, node: Syn, dag: DagRecord | null = this.context.dag): void {
-    const key = `${reason}\u0000${node.start}\u0000${node.end}`;
+    const key = `${reason}\u0000${node.start}\u0000${node.end}\u0000${dag ? this.dags.indexOf(dag) : -1}`;
     if (this.noteKeys.has(key)) return;
     this.noteKeys.add(key);
     const note = { reason, range: this.range(node) };
@@ -310,8 +321,8 @@ class DagModelBuilder {
         if (!object) return;
         const container = this.eval(object, scope);
         if (container.k === 'dict') {
-          const keyValue = key ? this.eval(key, scope) : UNKNOWN;
-          if (keyValue.k === 'str') container.entries.set(keyValue.v, value);
+          const dictKey = key ? keyOf(this.eval(key, scope)) : undefined;
+          if (dictKey !== undefined) container.entries.set(dictKey, value);
           container.dynamic = true;
         }
         return;
@@ -356,7 +367,7 @@ class DagModelBuilder {
 
   private iterate(value: Value): Value[] | null {
     if (value.k === 'list') return value.items;
-    if (value.k === 'dict' && !value.dynamic) return [...value.entries.keys()].map((key) => ({ k: 'str', v: key }));
+    if (value.k === 'dict') return [...value.entries.keys()].map(keyValue);
     if (value.k === 'str') return [...value.v].map((ch) => ({ k: 'str', v: ch }));
     return null;
   }
@@ -691,15 +702,15 @@ class DagModelBuilder {
   }
 
   private evalDict(node: Syn, scope: Scope, depth: number): Value {
-    const entries = new Map<string, Value>();
+    const entries = new Map<DictKey, Value>();
     let dynamic = false;
     for (const child of node.children) {
       if (child.type === 'pair') {
         const [key, value] = child.children;
         if (!key || !value) continue;
-        const keyValue = this.eval(key, scope, depth + 1);
+        const dictKey = keyOf(this.eval(key, scope, depth + 1));
         const itemValue = this.eval(value, scope, depth + 1);
-        if (keyValue.k === 'str') entries.set(keyValue.v, itemValue);
+        if (dictKey !== undefined) entries.set(dictKey, itemValue);
         else dynamic = true;
       } else if (child.type === 'dictionary_splat') {
         const inner = child.children[0] ? this.eval(child.children[0], scope, depth + 1) : UNKNOWN;
@@ -874,7 +885,8 @@ class DagModelBuilder {
       const index = key.v < 0 ? object.items.length + key.v : key.v;
       return object.items[index] ?? UNKNOWN;
     }
-    if (object.k === 'dict' && key.k === 'str') return object.entries.get(key.v) ?? UNKNOWN;
+    const dictKey = keyOf(key);
+    if (object.k === 'dict' && dictKey !== undefined) return object.entries.get(dictKey) ?? UNKNOWN;
     return UNKNOWN;
   }
 
@@ -901,7 +913,7 @@ class DagModelBuilder {
         else spread = true;
       } else if (argument.type === 'dictionary_splat') {
         const inner = argument.children[0] ? this.eval(argument.children[0], scope, depth + 1) : UNKNOWN;
-        if (inner.k === 'dict') for (const [key, value] of inner.entries) keywords.set(key, value);
+        if (inner.k === 'dict') for (const [key, value] of inner.entries) if (typeof key === 'string') keywords.set(key, value);
         spread = true;
       } else {
         positional.push(this.eval(argument, scope, depth + 1));
@@ -1015,7 +1027,7 @@ class DagModelBuilder {
         return formatted === null ? UNKNOWN : { k: 'str', v: formatted };
       }
       case 'dict': {
-        const entries = new Map<string, Value>();
+        const entries = new Map<DictKey, Value>();
         let dynamic = args.spread;
         if (first) {
           if (first.k === 'dict') for (const [key, value] of first.entries) entries.set(key, value);
@@ -1078,10 +1090,11 @@ class DagModelBuilder {
     const args = this.evalArguments(argumentList, scope, depth);
     if (self.k === 'dict') {
       if (name === 'update' || name === 'setdefault' || name === 'pop') self.dynamic = true;
-      if (name === 'items') return { k: 'list', items: [...self.entries].map(([key, value]) => ({ k: 'list', items: [{ k: 'str', v: key }, value] })) };
-      if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map((key) => ({ k: 'str', v: key })) };
+      if (name === 'items') return { k: 'list', items: [...self.entries].map(([key, value]) => ({ k: 'list', items: [keyValue(key), value] })) };
+      if (name === 'keys') return { k: 'list', items: [...self.entries.keys()].map(keyValue) };
       if (name === 'values') return { k: 'list', items: [...self.entries.values()] };
-      if (name === 'get' && args.positional[0]?.k === 'str') return self.entries.get(args.positional[0].v) ?? args.positional[1] ?? NONE;
+      const getKey = args.positional[0] ? keyOf(args.positional[0]) : undefined;
+      if (name === 'get' && getKey !== undefined) return self.entries.get(getKey) ?? args.positional[1] ?? NONE;
       if (name === 'copy') return { ...self, entries: new Map(self.entries) };
     }
     if (self.k === 'list') {
