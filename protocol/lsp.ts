@@ -72,3 +72,15 @@ export interface GraphSnapshot {
   parseOk: boolean;
   dags: GraphDag[];
 }
+
+/** Server → client notification: progress of the workspace DAG index (drives the language status item). */
+export const IndexStatusNotification = 'dagStudio/indexStatus';
+export interface IndexStatusParams {
+  /** True while files are being read and analysed in the background. */
+  indexing: boolean;
+  filesDone: number;
+  filesTotal: number;
+  /** Files that define at least one DAG with a static id, and those DAGs, once indexed. */
+  dagFiles: number;
+  dags: number;
+}

@@ -9,7 +9,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const nodeTarget = { platform: 'node', format: 'cjs', target: 'node18', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', loader: { '.scm': 'text' } };
+// web-tree-sitter's ESM build reads `import.meta.url`, which a CommonJS bundle lacks: bundle its CommonJS build.
+const nodeTarget = {
+  platform: 'node', format: 'cjs', target: 'node18', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', loader: { '.scm': 'text' },
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+};
 
 const builds = [
   { ...nodeTarget, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },

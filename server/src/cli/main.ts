@@ -1,2 +1,10 @@
-// Entry point of the `dagstudio` command line; replaced by the real CLI.
-process.exit(0);
+// Entry point of the `dagstudio` command line (dist/cli/dagstudio.js).
+import { runCli } from './cli';
+
+void runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, Diagnostic, DocumentSymbol, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { TestLspClient } from './lspClient';
+
+/** Replaces `old` (first occurrence) in `text` by an LSP incremental change. */
+function replaceChange(text: string, old: string, replacement: string) {
+  const offset = text.indexOf(old);
+  assert.ok(offset >= 0, `"${old}" not in text`);
+  const position = (at: number) => {
+    const before = text.slice(0, at).split('\n');
+    return { line: before.length - 1, character: before[before.length - 1]!.length };
+  };
+  return {
+    change: { range: { start: position(offset), end: position(offset + old.length) }, text: replacement },
+    text: text.slice(0, offset) + replacement + text.slice(offset + old.length),
+  };
+}
+
+function positionOf(text: string, needle: string, delta = 0) {
+  const offset = text.indexOf(needle) + delta;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+const CYCLE_DAG = `import pendulum
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+
+with DAG(
+    dag_id="orders",
+    schedule="@daily",
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    default_args={"retries": 2, "pool": "etl"},
+) as dag:
+    extract = BashOperator(task_id="extract", bash_command="extract.sh")
+    load = BashOperator(task_id="load", bash_command="load.sh", retries=5)
+    extract >> load
+    load >> extract
+`;
+
+let workspace: string;
+let client: TestLspClient;
+
+before(async () => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dagstudio-lsp-'));
+  fs.writeFileSync(path.join(workspace, 'existing.py'), `from airflow import DAG\n\nwith DAG(dag_id="shared_id", schedule=None):\n    pass\n`);
+  fs.writeFileSync(path.join(workspace, 'not_airflow.py'), 'print("hello")\n');
+  client = await TestLspClient.start({ folders: [workspace] });
+});
+
+after(async () => {
+  await client.stop();
+  fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+test('publishes rule diagnostics with code, docs link, source, related information and fix data; they disappear when fixed', async () => {
+  const uri = pathToFileURL(path.join(workspace, 'orders.py')).href;
+  await client.open(uri, CYCLE_DAG, 1);
+  const diagnostics = await client.diagnosticsFor(uri, 1);
+  const cycle = diagnostics.find((diagnostic) => diagnostic.code === 'dag-cycle');
+  assert.ok(cycle, `no dag-cycle diagnostic in ${JSON.stringify(diagnostics)}`);
+  assert.equal(cycle.source, 'Airflow DAG Studio');
+  assert.match(cycle.codeDescription?.href ?? '', /docs\/rules\/dag-cycle\.md$/);
+  assert.ok((cycle.relatedInformation ?? []).length > 0);
+  assert.deepEqual(Object.keys(cycle.data as object).sort(), ['fixes', 'ruleId', 'version']);
+
+  const { change } = replaceChange(CYCLE_DAG, '    load >> extract\n', '');
+  await client.change(uri, 2, [change]);
+  const after = await client.diagnosticsFor(uri, 2);
+  assert.equal(after.filter((diagnostic) => diagnostic.code === 'dag-cycle').length, 0);
+  await client.close(uri);
+});
+
+test('a syntax error is reported as syntax-error and the server keeps serving', async () => {
+  const uri = 'untitled:Broken-1';
+  const text = 'from airflow import DAG\n\nwith DAG("broken") as dag:\n    sizes = (1,\n';
+  await client.open(uri, text, 1);
+  const diagnostics = await client.diagnosticsFor(uri, 1);
+  assert.ok(diagnostics.some((diagnostic) => diagnostic.code === 'syntax-error'), JSON.stringify(diagnostics));
+  const { change } = replaceChange(text, '(1,', '(1,)');
+  await client.change(uri, 2, [change]);
+  const fixed = await client.diagnosticsFor(uri, 2);
+  assert.equal(fixed.filter((diagnostic) => diagnostic.code === 'syntax-error').length, 0);
+  await client.close(uri);
+});
+
+test('files that do not import airflow get no diagnostics; removing the import clears them', async () => {
+  const uri = 'untitled:Plain-1';
+  await client.open(uri, CYCLE_DAG, 1);
+  assert.ok((await client.diagnosticsFor(uri, 1)).length > 0);
+  await client.change(uri, 2, [{ text: 'import os\n\nprint(os.getcwd())\n' }]);
+  await client.waitFor(() => client.latestDiagnostics(uri)?.length === 0, 5000, 'cleared diagnostics');
+  const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.deepEqual(symbols, []);
+  await client.close(uri);
+});
+
+test('hover on a task shows the operator, effective settings after default_args, and its neighbours', async () => {
+  const uri = 'untitled:Hover-1';
+  await client.open(uri, CYCLE_DAG, 1);
+  await client.diagnosticsFor(uri, 1);
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(CYCLE_DAG, 'task_id="extract"', 10) });
+  assert.ok(hover, 'no hover');
+  const value = (hover.contents as MarkupContent).value;
+  assert.match(value, /\*\*extract\*\*/);
+  assert.match(value, /BashOperator/);
+  assert.match(value, /\| retries \| `2` _\(from default_args\)_ \|/);
+  assert.match(value, /\| pool \| `"etl"` _\(from default_args\)_ \|/);
+  assert.match(value, /\| trigger_rule \| all_success _\(Airflow default\)_ \|/);
+  assert.match(value, /\*\*Upstream:\*\* `load`/);
+  assert.match(value, /\*\*Downstream:\*\* `load`/);
+
+  const own = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(CYCLE_DAG, 'task_id="load"', 10) });
+  assert.match((own!.contents as MarkupContent).value, /\| retries \| `5` \|/);
+  const nothing = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+  assert.equal(nothing, null);
+  await client.close(uri);
+});
+
+test('document symbols nest DAG, TaskGroup and task', async () => {
+  const uri = 'untitled:Symbols-1';
+  const text = `import pendulum
+from airflow.sdk import DAG, TaskGroup
+from airflow.providers.standard.operators.empty import EmptyOperator
+
+with DAG("grouped", schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC")):
+    start = EmptyOperator(task_id="start")
+    with TaskGroup("transform") as transform:
+        clean = EmptyOperator(task_id="clean")
+        with TaskGroup("checks"):
+            EmptyOperator(task_id="row_count")
+    start >> transform
+`;
+  await client.open(uri, text, 1);
+  await client.diagnosticsFor(uri, 1);
+  const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  const outline = (list: DocumentSymbol[] | undefined): unknown => (list ?? []).map((symbol) => (symbol.children?.length ? { [symbol.name]: outline(symbol.children) } : symbol.name));
+  assert.deepEqual(outline(symbols), [{ grouped: ['start', { transform: ['transform.clean', { 'transform.checks': ['transform.checks.row_count'] }] }] }]);
+  for (const symbol of symbols) {
+    const contains = (outer: DocumentSymbol) => {
+      const { range, selectionRange } = outer;
+      assert.ok(range.start.line <= selectionRange.start.line && selectionRange.end.line <= range.end.line, `${outer.name}: selection outside range`);
+      for (const child of outer.children ?? []) contains(child);
+    };
+    contains(symbol);
+  }
+  await client.close(uri);
+});
+
+test('code actions offer ignore comments for a diagnostic; stale fixes are not offered', async () => {
+  const uri = 'untitled:Actions-1';
+  await client.open(uri, CYCLE_DAG, 1);
+  const diagnostics = await client.diagnosticsFor(uri, 1);
+  const cycle = diagnostics.find((diagnostic) => diagnostic.code === 'dag-cycle')!;
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: cycle.range, context: { diagnostics: [cycle] } });
+  const titles = actions.map((action) => action.title);
+  assert.ok(titles.includes('Ignore dag-cycle on this line'), titles.join(', '));
+  assert.ok(titles.includes('Ignore dag-cycle in this file'), titles.join(', '));
+  const onLine = actions.find((action) => action.title === 'Ignore dag-cycle on this line')!;
+  const edit = onLine.edit!.changes![uri]![0]!;
+  assert.match(edit.newText, /# dagstudio: ignore\[dag-cycle\]/);
+
+  const withStaleFix: Diagnostic = { ...cycle, data: { ruleId: 'dag-cycle', version: 0, fixes: [{ title: 'Stale', safe: true, edits: [] }] } };
+  const stale = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: cycle.range, context: { diagnostics: [withStaleFix] } });
+  assert.ok(!stale.some((action) => action.title === 'Stale'));
+  await client.close(uri);
+});
+
+test('survives garbage and out-of-range requests', async () => {
+  const uri = 'untitled:Garbage-1';
+  let garbage = 'from airflow import DAG\n';
+  let seed = 7;
+  for (let index = 0; index < 5000; index++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    garbage += String.fromCharCode(seed % 0xd7ff);
+  }
+  await client.open(uri, garbage, 1);
+  await client.diagnosticsFor(uri, 1);
+  await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 9999, character: 9999 } });
+  await client.change(uri, 2, [{ range: { start: { line: 5000, character: 0 }, end: { line: 6000, character: 3 } }, text: 'with DAG("x"):\n    pass\n' }]);
+  await client.diagnosticsFor(uri, 2);
+  const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.ok(Array.isArray(symbols));
+  await client.close(uri);
+});
