@@ -116,8 +116,22 @@ export interface WorkspaceView {
   dagDefinitionsElsewhere(dagId: string): readonly WorkspaceDagDefinition[];
 }
 
+/**
+ * Read access to files beside the document, for rules that follow a reference to another file (the
+ * `.sql` or `.sh` template a task names). The server and the CLI provide it; rules do without it when
+ * it is absent (unsaved documents, tests).
+ */
+export interface FileAccess {
+  /** Absolute path of the document being checked. */
+  readonly documentPath: string;
+  /** The file's text, or null when it does not exist or cannot be read. Synchronous and cheap to repeat (implementations cache). */
+  readFile(absolutePath: string): string | null;
+}
+
 export interface RuleContext {
   readonly file: FileModel;
+  /** Files beside the document, when the caller can read them (see {@link FileAccess}). */
+  readonly files?: FileAccess;
   /** The rest of the workspace, when the caller indexed it (the server, `dagstudio check` over several files). */
   readonly workspace?: WorkspaceView;
   /** The document text, for building minimal edits (indentation, line ends). Rules read facts from `file`, not by re-parsing. */

@@ -1,0 +1,84 @@
+import type { FileModel } from '../analyzer/model';
+import type { AirflowMajor, FileAccess } from '../rules/rule';
+import { parseTemplate, type JinjaTemplate } from './jinja';
+import { collectTaskStrings, looksTemplated, templateScopeOf, type TaskString, type TemplateScope } from './taskTemplates';
+import { findTemplateFile, type TemplateFileLookup } from './templateFiles';
+import { namesTemplateFile } from './templateFields';
+import { LineIndex } from './textPositions';
+
+/** A string in a templated argument, parsed as Jinja. */
+export interface InlineTemplate {
+  string: TaskString;
+  template: JinjaTemplate;
+  scope: TemplateScope;
+}
+
+/** A templated argument naming a template file (`sql="queries/load.sql"`), with what was found there. */
+export interface TemplateFileUse {
+  string: TaskString;
+  /** The name as written (`queries/load.sql`). */
+  name: string;
+  scope: TemplateScope;
+  /** Null when no file access was given (unsaved document, tests without files). */
+  lookup: TemplateFileLookup | null;
+  /** The file parsed as Jinja, when it was found. */
+  template: JinjaTemplate | null;
+}
+
+/** Everything the template rules need to know about one file, computed once and shared by them. */
+export interface FileTemplates {
+  inline: InlineTemplate[];
+  files: TemplateFileUse[];
+  /** Strings with Jinja in arguments the operator does not render. */
+  notRendered: TaskString[];
+}
+
+const cache = new WeakMap<FileModel, Map<string, FileTemplates>>();
+
+/**
+ * The templates of `file` for the target Airflow version. Cached per model object, so the rules of one
+ * run share a single parse of each template.
+ */
+export function fileTemplates(file: FileModel, text: string, airflowVersion: AirflowMajor, files?: FileAccess): FileTemplates {
+  const key = `${airflowVersion}\u0000${files?.documentPath ?? ''}`;
+  let perFile = cache.get(file);
+  if (!perFile) cache.set(file, (perFile = new Map()));
+  const cached = perFile.get(key);
+  if (cached) return cached;
+  const result = computeTemplates(file, text, airflowVersion, files);
+  perFile.set(key, result);
+  return result;
+}
+
+function computeTemplates(file: FileModel, text: string, airflowVersion: AirflowMajor, files: FileAccess | undefined): FileTemplates {
+  const result: FileTemplates = { inline: [], files: [], notRendered: [] };
+  const lines = new LineIndex(text);
+  const fileCache = new Map<string, JinjaTemplate>();
+  for (const string of collectTaskStrings(file, lines)) {
+    if (string.templated === null || string.literal.formatted) continue;
+    const value = string.literal.value;
+    if (!string.templated) {
+      if (looksTemplated(string.literal) && hasJinjaTags(parseTemplate(value))) result.notRendered.push(string);
+      continue;
+    }
+    const scope = templateScopeOf(string.task, string.dag, airflowVersion);
+    if (scope.customEnvironment) continue;
+    if (string.spec && namesTemplateFile(string.spec, value)) {
+      const lookup = files ? findTemplateFile(value, files, scope.templateSearchPath) : null;
+      let template: JinjaTemplate | null = null;
+      if (lookup?.status === 'found') {
+        template = fileCache.get(lookup.path) ?? parseTemplate(lookup.text);
+        fileCache.set(lookup.path, template);
+      }
+      result.files.push({ string, name: value, scope, lookup, template });
+      continue;
+    }
+    if (looksTemplated(string.literal)) result.inline.push({ string, template: parseTemplate(value), scope });
+  }
+  return result;
+}
+
+/** True when the template has at least one `{{ }}` or `{% %}` (a stray `{#` alone is not a sign of intent). */
+function hasJinjaTags(template: JinjaTemplate): boolean {
+  return template.tags.some((tag) => tag.closed && (tag.kind === 'expression' || tag.kind === 'statement'));
+}
