@@ -1618,7 +1618,17 @@ class DagModelBuilder {
   }
 
   private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
-    if (from === to) return;
+    if (from === to) {
+      // `t >> t` is a cycle Airflow rejects: keep the edge for the rules (dag-cycle), out of the traversal sets.
+      const dag = from.dag;
+      const key = `${from.model.taskId}\u0000${to.model.taskId}`;
+      if (dag && !dag.edgeKeys.has(key)) {
+        dag.edgeKeys.set(key, dag.model.edges.length);
+        dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
+        this.graphChanges++;
+      }
+      return;
+    }
     // Airflow attaches a task without a DAG to the DAG of the task it is linked to.
     if (!from.dag && to.dag) this.adopt(from, to.dag);
     if (!to.dag && from.dag) this.adopt(to, from.dag);
