@@ -1,3 +1,7 @@
+import { unknownTemplateVariable } from './unknown-template-variable';
+import { templateSyntaxError } from './template-syntax-error';
+import { templateInNonTemplatedField } from './template-in-non-templated-field';
+import { missingTemplateFile } from './missing-template-file';
 import { dagCycle } from './dag-cycle';
 import { duplicateDagId } from './duplicate-dag-id';
 import type { Rule } from './rule';
@@ -9,6 +13,10 @@ import { unknownSuppression } from './unknown-suppression';
  * `npm run gen` to write its docs page and setting.
  */
 export const allRules: Rule[] = [
+  unknownTemplateVariable,
+  templateInNonTemplatedField,
+  templateSyntaxError,
+  missingTemplateFile,
   dagCycle,
   duplicateDagId,
   unknownSuppression,
