@@ -22,8 +22,9 @@ export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
     .map((fix) => ({ fix, spans: fix.edits.map((edit) => toSpan(index, edit)) }))
     .sort((a, b) => firstStart(a.spans) - firstStart(b.spans));
   for (const { fix, spans } of ordered) {
+    // Within one fix, several inserts at one point are fine (they go in in order, as LSP applies them).
     const conflicts = spans.some((span, position) =>
-      accepted.some((other) => overlaps(span, other)) || spans.some((sibling, otherPosition) => otherPosition < position && overlaps(span, sibling)));
+      accepted.some((other) => overlaps(span, other)) || spans.some((sibling, otherPosition) => otherPosition < position && sharesText(span, sibling)));
     if (conflicts) {
       skipped.push(fix);
       continue;
@@ -31,6 +32,7 @@ export function applyFixes(text: string, fixes: readonly Fix[]): AppliedFixes {
     accepted.push(...spans);
     applied.push(fix);
   }
+  // Stable: inserts at one point keep their order within the fix.
   accepted.sort((a, b) => a.start - b.start);
   let result = '';
   let cursor = 0;
@@ -50,6 +52,10 @@ function toSpan(index: LineIndex, edit: TextEdit): { start: number; end: number;
 
 function firstStart(spans: readonly { start: number }[]): number {
   return spans.reduce((lowest, span) => Math.min(lowest, span.start), Number.POSITIVE_INFINITY);
+}
+
+function sharesText(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  return a.start < b.end && b.start < a.end;
 }
 
 /** Two spans overlap when they share a character, or when both insert at the same point. */
