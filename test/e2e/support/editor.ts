@@ -1,0 +1,223 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { spawnGroup, stopGroup } from './processes';
+
+/** Repository root: the tests run from there (see scripts/run-tests.mjs). */
+export const repoRoot = process.cwd();
+export const resultsDir = path.join(repoRoot, 'test-results/e2e');
+const runsDir = path.join(repoRoot, '.vscode-test/runs');
+const fixtureWorkspace = path.join(repoRoot, 'test/e2e-workspace');
+const vsixPath = path.join(repoRoot, 'dist/airflow-dag-studio.vsix');
+
+/** Chromium flags for a headless, offline, sandbox-less run (root in CI). */
+const chromiumArgs = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** Where install-editor.mjs put the editor. */
+interface EditorInstall {
+  node: string;
+  entry: string;
+  chromium: string;
+}
+
+/** User settings that keep the workbench predictable under automation; a scenario adds its own. */
+const baseSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'files.autoSave': 'off',
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoIndent': 'none',
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.acceptSuggestionOnEnter': 'off',
+  'editor.hover.delay': 300,
+  'editor.minimap.enabled': false,
+  // Scenarios read documents off the screen: a compact font and no scrolling past the end keep each
+  // fixture fully rendered, and a scrollable editor then means the fixture is too long.
+  'editor.fontSize': 12,
+  'editor.lineHeight': 16,
+  'editor.scrollBeyondLastLine': false,
+  'window.commandCenter': false,
+  'git.enabled': false,
+};
+
+let installed: EditorInstall | undefined;
+let packaged = false;
+
+/** Runs scripts/e2e/install-editor.mjs (a no-op when the cached install is current). Throws its message. */
+export function ensureEditorInstalled(): EditorInstall {
+  if (installed) return installed;
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/e2e/install-editor.mjs')], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 45 * 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`The editor for the end-to-end tests could not be installed (exit ${result.status ?? result.signal}); see the message above.`);
+  }
+  const lastLine = result.stdout.trim().split('\n').pop() ?? '';
+  installed = JSON.parse(lastLine) as EditorInstall;
+  return installed;
+}
+
+/**
+ * Builds and packages the extension once per test process (`npm run package` → dist/airflow-dag-studio.vsix).
+ * DAGSTUDIO_E2E_VSIX names an existing .vsix to test instead (a release candidate, say).
+ */
+export function ensureExtensionPackaged(): string {
+  const given = process.env.DAGSTUDIO_E2E_VSIX;
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`DAGSTUDIO_E2E_VSIX names ${given}, which does not exist.`);
+    return path.resolve(given);
+  }
+  if (packaged && fs.existsSync(vsixPath)) return vsixPath;
+  fs.rmSync(vsixPath, { force: true });
+  const result = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60_000,
+  });
+  if (result.status !== 0 || !fs.existsSync(vsixPath)) {
+    throw new Error(`npm run package failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  }
+  packaged = true;
+  return vsixPath;
+}
+
+/** What a scenario group asks of its editor. */
+export interface EditorOptions {
+  /** Names the run folder under .vscode-test/runs and the artefacts. */
+  name: string;
+  /** Whether the workspace is trusted; false opens it in Restricted Mode. */
+  trusted: boolean;
+  /** Extra user settings. */
+  settings?: Record<string, unknown>;
+}
+
+/** A running code-server with the packaged extension installed, and a Chromium page showing it. */
+export interface Editor {
+  page: Page;
+  /** The throwaway copy of test/e2e-workspace the editor has open. */
+  workspace: string;
+  /** code-server's log folder (the extension host's output channels are written below it). */
+  logsDir: string;
+  /** Everything code-server printed, for failure reports. */
+  serverOutput(): string;
+  /** Stops the browser and the editor's whole process group. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+function copyDir(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+function installExtension(install: EditorInstall, userDataDir: string, extensionsDir: string, vsix: string): void {
+  const result = spawnSync(install.node, [
+    install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix,
+  ], { encoding: 'utf8', timeout: 3 * 60_000, killSignal: 'SIGKILL' });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0 || !/successfully installed/i.test(output)) {
+    throw new Error(`Installing ${path.basename(vsix)} into the editor failed (exit ${result.status ?? result.signal}):\n${output}`);
+  }
+}
+
+/** Resolves with the URL code-server prints once it listens, or rejects on exit or after `timeoutMs`. */
+function waitForListening(server: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`code-server did not start listening within ${timeoutMs / 1000} s:\n${output()}`)), timeoutMs);
+    const check = (): void => {
+      const match = /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+\/?)/.exec(output());
+      if (match) done(null, match[1]);
+    };
+    const onExit = (code: number | null, signal: string | null): void => done(new Error(`code-server exited (${code ?? signal}) before listening:\n${output()}`));
+    function done(error: Error | null, url?: string): void {
+      clearTimeout(timer);
+      server.stdout?.off('data', check);
+      server.stderr?.off('data', check);
+      server.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(url!);
+    }
+    server.stdout?.on('data', check);
+    server.stderr?.on('data', check);
+    server.once('exit', onExit);
+    check();
+  });
+}
+
+/**
+ * Installs (when needed) and starts the editor: a fresh profile with the packaged extension, a fresh copy
+ * of the fixture workspace, code-server on 127.0.0.1 and headless Chromium on the workbench. On any
+ * failure everything started so far is stopped before the error propagates.
+ */
+export async function launchEditor(options: EditorOptions): Promise<Editor> {
+  const install = ensureEditorInstalled();
+  const vsix = ensureExtensionPackaged();
+
+  const runDir = path.join(runsDir, options.name);
+  fs.rmSync(runDir, { recursive: true, force: true });
+  const userDataDir = path.join(runDir, 'user-data');
+  const extensionsDir = path.join(runDir, 'extensions');
+  const workspace = path.join(runDir, 'workspace');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  copyDir(fixtureWorkspace, workspace);
+  // With trust enabled and nothing trusted yet, the folder opens in Restricted Mode, as a user's new
+  // clone does; with it disabled everything counts as trusted.
+  const trustSettings = options.trusted
+    ? { 'security.workspace.trust.enabled': false }
+    : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' };
+  const settings = { ...baseSettings, ...trustSettings, ...options.settings };
+  fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
+
+  installExtension(install, userDataDir, extensionsDir, vsix);
+
+  let output = '';
+  const server = spawnGroup(install.node, [
+    install.entry, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check',
+    '--ignore-last-opened', workspace,
+  ], { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  server.stdout?.on('data', collect);
+  server.stderr?.on('data', collect);
+
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    const openBrowser = browser;
+    browser = undefined;
+    if (openBrowser) await openBrowser.close().catch(() => undefined);
+    await stopGroup(server);
+  };
+
+  try {
+    const url = await waitForListening(server, () => output, 60_000);
+    browser = await chromium.launch({ executablePath: install.chromium, headless: true, args: chromiumArgs, timeout: 60_000 });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1200 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${url}?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    return {
+      page,
+      workspace,
+      logsDir: path.join(userDataDir, 'logs'),
+      serverOutput: () => output,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
