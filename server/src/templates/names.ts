@@ -111,7 +111,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    const distance = editDistance(name, candidate, bestDistance);
+    const distance = editDistance(name, candidate, limit + 1);
+    if (distance > limit) continue;
     if (distance < bestDistance || (distance === bestDistance && best !== null && candidate < best)) {
       best = candidate;
       bestDistance = distance;
