@@ -109,8 +109,10 @@ function describeErrors(raw: RawSyntaxError[], text: string, lines: LineIndex): 
       const token = error.token || text.slice(error.start, Math.min(error.end, error.start + 20)).trim();
       message = token ? `Syntax error: unexpected ${/^[a-z_]+$/.test(token) && TOKEN_NAMES[token] ? TOKEN_NAMES[token] : `'${token}'`}` : 'Syntax error';
     }
-    // A zero-width error at the very end is shown on the last character so editors can display it.
-    result.push({ message, range: lines.range(error.start, error.end) });
+    // Skipped text can span many lines; its first line is where the reader needs to look.
+    const firstLineEnd = text.indexOf('\n', error.start);
+    const end = firstLineEnd !== -1 && firstLineEnd < error.end && firstLineEnd > error.start ? firstLineEnd : error.end;
+    result.push({ message, range: lines.range(error.start, end) });
   }
   return result;
 }

@@ -15,7 +15,9 @@ import type { Syn } from './syntax';
  */
 
 /** Evaluation steps (statements and expressions) per file before the analysis stops with a note. */
-const MAX_STEPS = 2_000_000;
+const MAX_STEPS = 400_000;
+/** Tasks per file before the analysis stops with a note (generated files with 5,000 tasks stay well inside). */
+const MAX_TASKS = 12_000;
 /** Iterations one loop or comprehension is unrolled for. */
 const MAX_LOOP_ITERATIONS = 10_000;
 /** Nested calls of functions defined in the file (helpers, factories, task groups). */
@@ -156,6 +158,7 @@ class DagModelBuilder {
   private readonly module = new Scope(null);
   private context: Context = { dag: null, group: null, callDepth: 0, inDynamicLoop: false };
   private graphChanges = 0;
+  private taskCount = 0;
 
   constructor(private readonly reader: ExpressionReader) {}
 
@@ -863,6 +866,8 @@ class DagModelBuilder {
     const name = this.text(attributeNode);
     switch (object.k) {
       case 'ref':
+        // `SomeOperator.partial(...)` starts a mapped task; any other attribute extends the dotted name.
+        if (name === 'partial' && classify(object.qualifiedName, true)?.kind === 'operator-class') return { k: 'bound-method', self: object, name };
         return { k: 'ref', qualifiedName: `${object.qualifiedName}.${name}` };
       case 'task':
         // `op.output` and other attributes of an XComArg still stand for the task in dependencies.
@@ -1378,6 +1383,7 @@ class DagModelBuilder {
   }
 
   private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
+    if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
     const task: TaskRecord = { model, dag, group, upstream: new Set(), downstream: new Set() };
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
@@ -1402,7 +1408,7 @@ class DagModelBuilder {
     if (name.startsWith('Branch')) return 'branch';
     if (name === 'ShortCircuitOperator') return 'short_circuit';
     if (name === 'TriggerDagRunOperator') return 'trigger_dag_run';
-    if (/(Sensor|SensorAsync)$/.test(name) || spec.qualifiedName.split('.').includes('sensors')) return 'sensor';
+    if (/(Sensor|SensorAsync)$/.test(name)) return 'sensor';
     if (/SQL|Sql|Postgres|Snowflake/.test(name) || spec.qualifiedName.includes('.common.sql.')) return 'sql';
     return 'operator';
   }

@@ -154,6 +154,11 @@ export interface EdgeModel {
   range: Range;
   /** `explicit` for `>>`/`chain`/`set_*`, `data` for TaskFlow results passed on, `group` for TaskGroup edges expanded to tasks. */
   kind: EdgeKind;
+  /**
+   * Other expressions that declared the same edge again after `range`, in document order (a loop
+   * running one declaration several times adds nothing here). Absent when the edge is declared once.
+   */
+  redeclarations?: Range[];
 }
 
 export interface GroupModel {

@@ -123,6 +123,19 @@ const OPERATOR_MODULE_SEGMENTS = new Set(['operators', 'sensors', 'transfers']);
  * `BaseOperator` and `BaseSensorOperator` themselves are excluded: they are only ever subclassed.
  */
 export function classify(qualifiedName: string, hasTaskId = false): AirflowConstruct | null {
+  const key = hasTaskId ? `${qualifiedName}\u0000` : qualifiedName;
+  let construct = classified.get(key);
+  if (construct === undefined) {
+    if (classified.size > 10_000) classified.clear();
+    construct = classifyUncached(qualifiedName, hasTaskId);
+    classified.set(key, construct);
+  }
+  return construct;
+}
+
+const classified = new Map<string, AirflowConstruct | null>();
+
+function classifyUncached(qualifiedName: string, hasTaskId: boolean): AirflowConstruct | null {
   const segments = qualifiedName.split('.');
   const last = segments[segments.length - 1] ?? '';
   const fromAirflow = segments[0] === 'airflow' && segments.length > 1;

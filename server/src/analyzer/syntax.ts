@@ -22,6 +22,8 @@ export interface Syn {
   children: Syn[];
   /** Anonymous operator and keyword tokens directly under this node, in order (`>>`, `not`, `in`). */
   ops?: string[];
+  /** For ERROR nodes: where each of `ops` starts, to point at the unexpected token. */
+  opStarts?: number[];
 }
 
 export interface RawComment {
@@ -49,12 +51,15 @@ export const MAX_SYNTAX_DEPTH = 200;
 /** Statements longer than this are not cached as a whole (their inner statements still are). */
 const MAX_CACHED_STATEMENT_LENGTH = 64 * 1024;
 /** The cache is dropped entirely when its keys exceed this many characters. */
-const MAX_CACHE_CHARS = 16 * 1024 * 1024;
+const MAX_CACHE_CHARS = 8 * 1024 * 1024;
+/** Entries not used by any of this many recent analyses are swept, so old versions do not pile up. */
+const CACHE_GENERATIONS = 6;
 
 interface CacheEntry {
   syn: Syn;
   comments: RawComment[];
   errors: RawSyntaxError[];
+  generation?: number;
 }
 
 interface LanguageTables {
@@ -65,6 +70,21 @@ interface LanguageTables {
 const tablesByLanguage = new WeakMap<Language, LanguageTables>();
 const statementCache = new Map<string, CacheEntry>();
 let statementCacheChars = 0;
+let generation = 0;
+
+function sweepStatementCache(): void {
+  generation++;
+  if (generation % CACHE_GENERATIONS !== 0) return;
+  for (const [key, entry] of statementCache) {
+    if ((entry.generation ?? 0) < generation - CACHE_GENERATIONS) {
+      statementCache.delete(key);
+      statementCacheChars -= key.length;
+    }
+  }
+}
+
+/** Leaves share one empty child list; it is never pushed to (a node gets its own list when it has children). */
+const NO_CHILDREN: Syn[] = [];
 
 function tablesFor(language: Language): LanguageTables {
   let tables = tablesByLanguage.get(language);
@@ -94,6 +114,8 @@ const KEEPS_OPERATORS = new Set([
 ]);
 
 const STATEMENT_CONTAINERS = new Set(['module', 'block']);
+/** tree-sitter's builtin error symbol (`(TSSymbol)-1`), which is outside the grammar's type table. */
+const ERROR_TYPE_ID = 0xffff;
 /** When the whole file fails to parse, tree-sitter's root is an ERROR node; its stray non-statement children are the errors. */
 const STATEMENT_TYPE = /(_statement|_definition)$/;
 
@@ -107,10 +129,11 @@ function isFString(text: string, start: number): boolean {
 }
 
 function shifted(syn: Syn, delta: number, depth = 0): Syn {
-  const copy: Syn = { type: syn.type, start: syn.start + delta, end: syn.end + delta, children: [] };
+  const copy: Syn = { type: syn.type, start: syn.start + delta, end: syn.end + delta, children: NO_CHILDREN };
   if (syn.ops) copy.ops = syn.ops;
-  if (depth < MAX_SYNTAX_DEPTH) {
-    for (const child of syn.children) copy.children.push(shifted(child, delta, depth + 1));
+  if (syn.opStarts) copy.opStarts = syn.opStarts.map((start) => start + delta);
+  if (depth < MAX_SYNTAX_DEPTH && syn.children.length > 0) {
+    copy.children = syn.children.map((child) => shifted(child, delta, depth + 1));
   }
   return copy;
 }
@@ -120,6 +143,7 @@ function rememberStatement(key: string, entry: CacheEntry): void {
     statementCache.clear();
     statementCacheChars = 0;
   }
+  entry.generation = generation;
   statementCache.set(key, entry);
   statementCacheChars += key.length;
 }
@@ -139,7 +163,10 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
   const errors: RawSyntaxError[] = [];
   const root: Syn = { type: 'module', start: 0, end: text.length, children: [] };
   const cursor = tree.walk();
+  sweepStatementCache();
   const rootIsError = tree.rootNode.type === 'ERROR';
+  // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
+  const mayHaveMissing = tree.rootNode.hasError;
   const frames: Frame[] = [{ syn: root, entry: null, key: null, inErrorNode: false, inString: false }];
   const openEntries: CacheEntry[] = [];
 
@@ -157,15 +184,17 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
     for (;;) {
       const parent = frames[frames.length - 1]!;
       const typeId = cursor.nodeTypeId;
-      const type = types[typeId] ?? '';
+      const isErrorNode = typeId === ERROR_TYPE_ID;
+      const type = isErrorNode ? 'ERROR' : types[typeId] ?? '';
       let descend = false;
-      if (!named[typeId]) {
-        if (parent.inErrorNode && parent.syn.children.length === 0 && !parent.syn.ops?.length) {
+      if (!isErrorNode && !named[typeId]) {
+        if (parent.inErrorNode) {
           (parent.syn.ops ??= []).push(type);
+          (parent.syn.opStarts ??= []).push(cursor.startIndex);
         } else if (KEEPS_OPERATORS.has(parent.syn.type)) {
           (parent.syn.ops ??= []).push(type);
         }
-        if (cursor.nodeIsMissing) {
+        if (mayHaveMissing && cursor.nodeIsMissing) {
           const at = cursor.startIndex;
           addError({ start: at, end: at, kind: 'missing', token: type });
         } else if (rootIsError && frames.length === 1) {
@@ -187,7 +216,9 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
             key = `${type}\u0000${text.slice(start, end)}`;
             const hit = statementCache.get(key);
             if (hit) {
+              hit.generation = generation;
               const delta = start - hit.syn.start;
+              if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(delta === 0 ? hit.syn : shifted(hit.syn, delta));
               for (const comment of hit.comments) addComment(delta === 0 ? comment : { start: comment.start + delta, end: comment.end + delta });
               for (const error of hit.errors) addError(delta === 0 ? error : { ...error, start: error.start + delta, end: error.end + delta });
@@ -195,7 +226,8 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
             }
           }
           if (!reused) {
-            const syn: Syn = { type, start, end, children: [] };
+            const syn: Syn = { type, start, end, children: NO_CHILDREN };
+            if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
             parent.syn.children.push(syn);
             const isError = type === 'ERROR';
             const isPlainString = type === 'string' && !isFString(text, start);
@@ -231,17 +263,52 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
   }
 }
 
-/** Fills in the first unexpected token of an ERROR node, for a message like "unexpected ')'". */
+const COMPOUND_KEYWORDS = new Set(['with', 'if', 'elif', 'else', 'for', 'while', 'def', 'class', 'try', 'except', 'finally', 'async']);
+const CLOSING_BRACKETS = new Set([')', ']', '}']);
+const OPENING_BRACKETS = new Set(['(', '[', '{']);
+const CLOSING_FOR: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * Names what went wrong in an ERROR node: a compound statement whose header lacks its colon becomes
+ * "missing ':'", a stray closing bracket "unexpected ')'", anything else the first token skipped.
+ */
 function nameUnexpectedToken(errorNode: Syn, errors: RawSyntaxError[], text: string): void {
   for (let i = errors.length - 1; i >= 0; i--) {
     const error = errors[i]!;
-    if (error.kind === 'unexpected' && error.start === errorNode.start && error.end === errorNode.end) {
-      if (!error.token) {
-        const token = errorNode.ops?.[0];
-        error.token = token ?? firstWord(text.slice(errorNode.start, Math.min(errorNode.end, errorNode.start + 40)));
-      }
+    if (error.kind !== 'unexpected' || error.start !== errorNode.start || error.end !== errorNode.end) continue;
+    if (error.token) return;
+    const ops = errorNode.ops ?? [];
+    const starts = errorNode.opStarts ?? [];
+    const lineEnd = text.indexOf('\n', errorNode.start);
+    const firstLine = text.slice(errorNode.start, lineEnd === -1 || lineEnd > errorNode.end ? errorNode.end : lineEnd).replace(/#.*$/, '').trimEnd();
+    if (ops[0] && COMPOUND_KEYWORDS.has(ops[0]) && starts[0] === errorNode.start && !firstLine.endsWith(':')) {
+      error.kind = 'missing';
+      error.token = ':';
+      error.start = error.end = errorNode.start + firstLine.length;
       return;
     }
+    const open: number[] = [];
+    for (let j = 0; j < ops.length; j++) {
+      if (OPENING_BRACKETS.has(ops[j]!)) open.push(j);
+      else if (CLOSING_BRACKETS.has(ops[j]!) && open.length) open.pop();
+    }
+    const unclosed = open.pop();
+    if (unclosed !== undefined) {
+      error.kind = 'missing';
+      error.token = CLOSING_FOR[ops[unclosed]!]!;
+      error.start = error.end = errorNode.start + text.slice(errorNode.start, errorNode.end).trimEnd().length;
+      return;
+    }
+    for (let j = ops.length - 1; j >= 0; j--) {
+      if (CLOSING_BRACKETS.has(ops[j]!)) {
+        error.token = ops[j]!;
+        error.start = starts[j]!;
+        error.end = error.start + 1;
+        return;
+      }
+    }
+    error.token = ops[0] ?? firstWord(text.slice(errorNode.start, Math.min(errorNode.end, errorNode.start + 40)));
+    return;
   }
 }
 

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeSource } from '../../../server/src/analyzer/analyze';
+import { effectiveArgument } from '../../../server/src/analyzer/effective';
+
+const source = `# top comment
+from datetime import datetime, timedelta
+import pendulum
+from airflow.sdk import DAG, task, Variable
+from airflow.providers.standard.operators.python import PythonOperator
+
+OWNER = "platform"
+RETRIES = 2
+BASE = {"owner": OWNER}
+SHARED = {**BASE, "retries": RETRIES}
+started = datetime.now()
+
+
+def _callback(**context):
+    helper_value = Variable.get("inside_callable")
+    return helper_value
+
+
+with DAG("facts", start_date=pendulum.datetime(2024, 1, 1), schedule="@daily", default_args=SHARED) as dag:
+    api_key = Variable.get("api_key")  # parse-time read
+
+    @task(retries=5)
+    def crunch():
+        return Variable.get("inside_task")
+
+    run = PythonOperator(task_id="run", python_callable=_callback, execution_timeout=timedelta(hours=1))
+    crunch() >> run
+`;
+
+test('calls carry import-resolved callees, arguments and the scope they run in', async () => {
+  const model = await analyzeSource(source);
+  assert.equal(model.importsAirflow, true);
+  const byCallee = (name: string) => model.calls.filter((call) => call.qualifiedName === name);
+
+  const now = byCallee('datetime.datetime.now');
+  assert.equal(now.length, 1);
+  assert.equal(now[0]!.scope.parseTime, true);
+
+  const reads = byCallee('airflow.sdk.Variable.get');
+  const where = Object.fromEntries(reads.map((call) => [call.positional[0]!.value, call.scope]));
+  assert.deepEqual(where['api_key'], { parseTime: true, taskCallable: null, functionName: null });
+  assert.equal(where['inside_task']!.parseTime, false);
+  assert.equal(where['inside_task']!.taskCallable, 'crunch');
+  assert.equal(where['inside_callable']!.parseTime, false);
+  assert.equal(where['inside_callable']!.taskCallable, '_callback');
+
+  const operator = byCallee('airflow.providers.standard.operators.python.PythonOperator')[0]!;
+  assert.equal(operator.keywords['task_id']!.value.value, 'run');
+  assert.equal(operator.keywords['execution_timeout']!.value.qualifiedName, 'datetime.timedelta');
+  assert.equal(operator.keywords['python_callable']!.value.kind, 'name');
+});
+
+test('module constants are followed for literal values; dict entries are exposed', async () => {
+  const model = await analyzeSource(source);
+  const shared = model.assignments.find((assignment) => assignment.target === 'SHARED')!;
+  assert.equal(shared.value.kind, 'dict');
+  assert.equal(shared.value.entries!['retries']!.value.value, 2);
+  assert.ok(shared.value.entries!['retries']!.value.resolvedFrom, 'RETRIES was followed to its assignment');
+  const dag = model.dags[0]!;
+  assert.equal(dag.defaultArgs!.variable, 'SHARED');
+  assert.equal(dag.defaultArgs!.dynamic, true, '**BASE makes the dict dynamic');
+  assert.deepEqual(Object.keys(dag.defaultArgs!.entries), ['retries']);
+});
+
+test('functions list resolved decorators, parameters and returns', async () => {
+  const model = await analyzeSource(source);
+  const crunch = model.functions.find((fn) => fn.name === 'crunch')!;
+  assert.deepEqual(crunch.decorators, ['airflow.sdk.task']);
+  assert.equal(crunch.returns[0]!.kind, 'call');
+  assert.equal(crunch.scope.parseTime, true, 'defined in a DAG body');
+  const callback = model.functions.find((fn) => fn.name === '_callback')!;
+  assert.deepEqual(callback.parameters, ['context']);
+});
+
+test('comments and imports are facts with ranges', async () => {
+  const model = await analyzeSource(source);
+  assert.deepEqual(model.comments.map((comment) => comment.text), ['# top comment', '# parse-time read']);
+  const imported = Object.fromEntries(model.imports.map((fact) => [fact.localName, fact.qualifiedName]));
+  assert.equal(imported['DAG'], 'airflow.sdk.DAG');
+  assert.equal(imported['pendulum'], 'pendulum');
+  assert.equal(model.imports.find((fact) => fact.localName === 'DAG')!.range.start.line, 3);
+});
+
+test('effectiveArgument prefers the task argument, then default_args, for TaskFlow the decorator', async () => {
+  const model = await analyzeSource(source);
+  const dag = model.dags[0]!;
+  const run = dag.tasks.find((task) => task.taskId === 'run')!;
+  const crunch = dag.tasks.find((task) => task.taskId === 'crunch')!;
+  assert.equal(effectiveArgument(run, dag, 'retries')!.value.value, 2);
+  assert.equal(effectiveArgument(crunch, dag, 'retries')!.value.value, 5);
+  assert.equal(effectiveArgument(run, dag, 'execution_timeout')!.value.text, 'timedelta(hours=1)');
+  assert.equal(effectiveArgument(run, dag, 'sla'), null);
+  assert.equal(effectiveArgument(run, null, 'retries'), null);
+});
+
+test('syntax errors get clear messages pointing at the culprit', async () => {
+  const cases: [string, string, number][] = [
+    ['from airflow import DAG\nvalue = (1, 2))\n', "Syntax error: unexpected ')'", 14],
+    ['from airflow import DAG\nwith DAG("x") as dag\n    pass\n', "Missing ':'", 20],
+    ['from airflow import DAG\nx = [1, 2\n', "Missing ']'", 9],
+    ['import os\ndef f(:\n  return 1\n', "Missing ')'", 6],
+  ];
+  for (const [text, message, character] of cases) {
+    const model = await analyzeSource(text);
+    assert.deepEqual(model.syntaxErrors.map((error) => [error.message, error.range.start.line, error.range.start.character]), [[message, 1, character]], text);
+  }
+});
+
+test('a file without airflow imports is skipped early', async () => {
+  const model = await analyzeSource('import os\nprint(os.getcwd())\n');
+  assert.equal(model.importsAirflow, false);
+  assert.deepEqual(model.calls, []);
+  assert.equal(model.lineCount, 3);
+});
+
+test('a repeated analysis of the same text gives the same model (statement cache)', async () => {
+  const first = JSON.stringify(await analyzeSource(source));
+  const shifted = JSON.stringify(await analyzeSource(`\n${source}`));
+  const again = JSON.stringify(await analyzeSource(source));
+  assert.equal(again, first);
+  assert.notEqual(shifted, first);
+  const reparsed = await analyzeSource(`\n${source}`);
+  assert.equal(reparsed.dags[0]!.range.start.line, (await analyzeSource(source)).dags[0]!.range.start.line + 1);
+});
