@@ -4,6 +4,26 @@ import { templateInNonTemplatedField } from './template-in-non-templated-field';
 import { missingTemplateFile } from './missing-template-file';
 import { dagCycle } from './dag-cycle';
 import { duplicateDagId } from './duplicate-dag-id';
+import { branchJoinTriggerRule } from './branch-join-trigger-rule';
+import { dependsOnPast } from './depends-on-past';
+import { duplicateDependency } from './duplicate-dependency';
+import { duplicateTaskId } from './duplicate-task-id';
+import { hardcodedSecret } from './hardcoded-secret';
+import { missingDagrunTimeout } from './missing-dagrun-timeout';
+import { missingExecutionTimeout } from './missing-execution-timeout';
+import { missingFailureAlert } from './missing-failure-alert';
+import { mixedDependencyDirections } from './mixed-dependency-directions';
+import { movedImport } from './moved-import';
+import { naiveStartDate } from './naive-start-date';
+import { orphanTask } from './orphan-task';
+import { removedContextKey } from './removed-context-key';
+import { removedOperatorArgument } from './removed-operator-argument';
+import { scheduleIntervalDeprecated } from './schedule-interval-deprecated';
+import { sensorPokeMode } from './sensor-poke-mode';
+import { subdagRemoved } from './subdag-removed';
+import { taskIdMismatch } from './task-id-mismatch';
+import { taskWithoutDag } from './task-without-dag';
+import { topLevelCode } from './top-level-code';
 import type { Rule } from './rule';
 import { unknownSuppression } from './unknown-suppression';
 
@@ -19,6 +39,26 @@ export const allRules: Rule[] = [
   missingTemplateFile,
   dagCycle,
   duplicateDagId,
+  duplicateTaskId,
+  duplicateDependency,
+  taskWithoutDag,
+  orphanTask,
+  branchJoinTriggerRule,
+  taskIdMismatch,
+  mixedDependencyDirections,
+  missingExecutionTimeout,
+  missingDagrunTimeout,
+  missingFailureAlert,
+  sensorPokeMode,
+  dependsOnPast,
+  naiveStartDate,
+  topLevelCode,
+  hardcodedSecret,
+  scheduleIntervalDeprecated,
+  subdagRemoved,
+  removedContextKey,
+  removedOperatorArgument,
+  movedImport,
   unknownSuppression,
 ];
 

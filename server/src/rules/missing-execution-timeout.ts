@@ -1,0 +1,71 @@
+import type { TaskModel } from '../analyzer/model';
+import { effectiveArgument } from '../analyzer/effective';
+import type { Rule } from './rule';
+import { dagLabel, taskRange } from './support/expressions';
+
+/** Tasks that do no work of their own or are bounded otherwise (a sensor's own `timeout`). */
+const EXEMPT_KINDS = new Set<TaskModel['kind']>(['empty', 'sensor']);
+
+/**
+ * Tasks whose effective `execution_timeout` (task argument, else `default_args`) is missing or None.
+ * When `default_args` lacks it for several tasks the DAG is reported once, not every task.
+ */
+export const missingExecutionTimeout: Rule = {
+  meta: {
+    id: 'missing-execution-timeout',
+    summary: 'A task has no execution_timeout, so a hung run holds its worker slot forever.',
+    defaultSeverity: 'warning',
+    category: 'operations',
+    fix: 'none',
+    messages: {
+      dag: '{count} tasks of DAG {dag} have no execution_timeout: add one to default_args (for example "execution_timeout": timedelta(hours=1)) so a hung task fails instead of running forever.',
+      task: 'Task "{taskId}" has no execution_timeout: a hung run would hold its worker slot until someone kills it.',
+      explicitNone: 'Task "{taskId}" sets execution_timeout=None: a hung run would hold its worker slot until someone kills it.',
+    },
+    docs: {
+      whatItDoes:
+        'Finds tasks without an `execution_timeout`, looking at the task\'s own arguments and then at the DAG\'s `default_args`. When several tasks lack it because `default_args` has none, the DAG is reported once. Empty operators and sensors (bounded by their own `timeout`) are not checked.',
+      whyIsThisBad:
+        'Without `execution_timeout` Airflow lets a task run forever. A query waiting on a lock, an API call that never answers or a stuck subprocess then keeps a worker slot and a pool slot busy, blocks the next runs when `max_active_runs` or `depends_on_past` applies, and no failure alert fires because nothing failed.',
+      example: [
+        'default_args = {"retries": 2, "retry_delay": timedelta(minutes=5)}',
+      ].join('\n'),
+      useInstead: [
+        'default_args = {',
+        '    "retries": 2,',
+        '    "retry_delay": timedelta(minutes=5),',
+        '    "execution_timeout": timedelta(hours=1),',
+        '}',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const dag of context.file.dags) {
+      if (dag.defaultArgs && (dag.defaultArgs.dynamic || dag.defaultArgs.form === 'unknown')) continue;
+      const fromDefaults = dag.defaultArgs?.entries.execution_timeout;
+      const defaultsSetIt = fromDefaults !== undefined && fromDefaults.value.kind !== 'none';
+      const lacking: TaskModel[] = [];
+      for (const task of dag.tasks) {
+        if (EXEMPT_KINDS.has(task.kind)) continue;
+        const argument = effectiveArgument(task, dag, 'execution_timeout');
+        if (argument && argument.value.kind !== 'none') continue;
+        if (task.args.execution_timeout) {
+          context.report({ messageId: 'explicitNone', args: { taskId: task.taskId }, range: task.args.execution_timeout.range });
+          continue;
+        }
+        lacking.push(task);
+      }
+      if (lacking.length === 0 || defaultsSetIt) continue;
+      if (lacking.length === 1) {
+        const task = lacking[0]!;
+        context.report({ messageId: 'task', args: { taskId: task.taskId }, range: taskRange(task) });
+      } else {
+        context.report({
+          messageId: 'dag',
+          args: { count: lacking.length, dag: dagLabel(dag) },
+          range: dag.defaultArgs?.range ?? dag.dagIdRange ?? dag.range,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,143 @@
+import type { ExprValue, FileModel, FunctionFact, Range } from '../analyzer/model';
+import type { Fix, Rule, RuleContext } from './rule';
+import { allWrittenValues, literalString, rangeKey } from './support/expressions';
+import { lineIndexFor, textOf } from './support/edits';
+
+/**
+ * Template context keys Airflow 2 offered and Airflow 3 removed: the keys of Airflow 2's context that
+ * `airflow.sdk.definitions.context.Context` no longer has, with what to use instead.
+ */
+const REMOVED_KEYS: Record<string, { instead: string; rename?: string }> = {
+  execution_date: { instead: 'logical_date (or data_interval_start)', rename: 'logical_date' },
+  next_execution_date: { instead: 'data_interval_end', rename: 'data_interval_end' },
+  next_ds: { instead: '{{ data_interval_end | ds }}' },
+  next_ds_nodash: { instead: '{{ data_interval_end | ds_nodash }}' },
+  prev_execution_date: { instead: 'prev_data_interval_start_success, or data_interval_start for the start of this run\'s interval' },
+  prev_ds: { instead: '{{ prev_data_interval_start_success | ds }}, or {{ data_interval_start | ds }}' },
+  prev_ds_nodash: { instead: '{{ prev_data_interval_start_success | ds_nodash }}' },
+  prev_execution_date_success: { instead: 'prev_data_interval_start_success', rename: 'prev_data_interval_start_success' },
+  tomorrow_ds: { instead: '{{ macros.ds_add(ds, 1) }}' },
+  tomorrow_ds_nodash: { instead: '{{ (logical_date + macros.timedelta(days=1)) | ds_nodash }}' },
+  yesterday_ds: { instead: '{{ macros.ds_add(ds, -1) }}' },
+  yesterday_ds_nodash: { instead: '{{ (logical_date - macros.timedelta(days=1)) | ds_nodash }}' },
+  triggering_dataset_events: { instead: 'triggering_asset_events', rename: 'triggering_asset_events' },
+  conf: { instead: 'airflow.configuration.conf in Python code' },
+};
+
+const JINJA_BLOCK = /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
+const TASK_DECORATOR = /(^|\.)(task|setup|teardown)(\.\w+)?$/;
+
+/**
+ * Removed context keys (`execution_date`, `prev_ds`, `next_ds`, `tomorrow_ds`, `yesterday_ds`, …)
+ * used in Jinja templates written in the file, looked up in the task context (`context["..."]`,
+ * `kwargs.get("...")`, `get_current_context()[...]`) or asked for as task function parameters.
+ */
+export const removedContextKey: Rule = {
+  meta: {
+    id: 'removed-context-key',
+    summary: 'A template or task uses a context key removed in Airflow 3 (execution_date, prev_ds, next_ds, …).',
+    defaultSeverity: 'warning',
+    defaultSeverityByVersion: { 2: 'hint', 3: 'warning' },
+    category: 'airflow3',
+    fix: 'safe',
+    ruff: ['AIR301'],
+    messages: {
+      template: '"{key}" is not in the template context of Airflow 3; use {instead}.',
+      lookup: 'The context key "{key}" is removed in Airflow 3; use {instead}.',
+      parameter: 'Parameter "{key}" asks for a context key removed in Airflow 3; it will not be passed. Use {instead}.',
+      rename: 'Use "{replacement}"',
+    },
+    docs: {
+      whatItDoes:
+        'Finds template context keys that Airflow 3 removed — `execution_date`, `next_execution_date`, `next_ds`, `next_ds_nodash`, `prev_execution_date`, `prev_ds`, `prev_ds_nodash`, `prev_execution_date_success`, `tomorrow_ds`, `tomorrow_ds_nodash`, `yesterday_ds`, `yesterday_ds_nodash`, `triggering_dataset_events`, `conf` — in Jinja expressions of strings written in the file, in look-ups on the task context (`context["execution_date"]`, `kwargs.get("prev_ds")`, `get_current_context()[...]`) and as parameters of task functions. A warning when the target Airflow version is 3, a hint when it is 2.',
+      whyIsThisBad:
+        'These keys were deprecated during Airflow 2 and are gone from the Airflow 3 context: a template using one fails to render (or renders empty), a look-up raises `KeyError`, and a parameter named after one is simply not passed. The replacements (`logical_date`, `data_interval_start` / `data_interval_end`, `prev_data_interval_start_success`, `macros.ds_add`) exist in Airflow 2.2 and later, so the code can be migrated first.',
+      example: 'BashOperator(task_id="export", bash_command="export.sh --day {{ execution_date | ds }} --next {{ next_ds }}")',
+      useInstead: 'BashOperator(task_id="export", bash_command="export.sh --day {{ logical_date | ds }} --next {{ data_interval_end | ds }}")',
+      fixSafety:
+        'Only one-to-one renames get a fix (`execution_date` → `logical_date`, `next_execution_date` → `data_interval_end`, `prev_execution_date_success` → `prev_data_interval_start_success`, `triggering_dataset_events` → `triggering_asset_events`) in templates and context look-ups; on Airflow 2.2 and later the new key holds the same value. Parameters and keys without an exact equivalent are reported without a fix.',
+    },
+  },
+  check(context) {
+    const { file } = context;
+    const reported = new Set<string>();
+    const report = (range: Range, messageId: string, key: string) => {
+      if (reported.has(rangeKey(range))) return;
+      reported.add(rangeKey(range));
+      const removed = REMOVED_KEYS[key]!;
+      const fix: Fix | undefined = removed.rename && messageId !== 'parameter'
+        ? { title: `Use "${removed.rename}"`, edits: [{ range, newText: removed.rename }], safe: true }
+        : undefined;
+      context.report({ messageId, args: { key, instead: removed.instead }, range, ...(fix ? { fixes: [fix] } : {}) });
+    };
+    for (const value of allWrittenValues(file)) checkTemplate(context, value, report);
+    for (const fn of taskFunctions(file)) checkTaskFunction(context, fn, report);
+  },
+};
+
+type Reporter = (range: Range, messageId: string, key: string) => void;
+
+/** Removed keys used as variables in the `{{ }}` / `{% %}` blocks of a string literal. */
+function checkTemplate(context: RuleContext, value: ExprValue, report: Reporter): void {
+  if (value.kind !== 'string' || literalString(value) === null) return;
+  const source = value.text;
+  if (!source.includes('{{') && !source.includes('{%')) return;
+  const lines = lineIndexFor(context.text);
+  const base = lines.offsetAt(value.range.start);
+  const locallySet = new Set([...source.matchAll(/\{%-?\s*set\s+(\w+)/g)].map((match) => match[1]!));
+  for (const block of source.matchAll(JINJA_BLOCK)) {
+    const inner = block[1] ?? block[2] ?? '';
+    const innerStart = block.index! + 2;
+    const blanked = inner.replace(/'[^']*'|"[^"]*"/g, (literal) => ' '.repeat(literal.length));
+    for (const name of blanked.matchAll(/(?<![\w.])([A-Za-z_]\w*)(?!\s*=[^=])/g)) {
+      const key = name[1]!;
+      if (!(key in REMOVED_KEYS) || locallySet.has(key)) continue;
+      const start = base + innerStart + name.index!;
+      report({ start: lines.positionAt(start), end: lines.positionAt(start + key.length) }, 'template', key);
+    }
+  }
+}
+
+/** Functions that run as tasks: TaskFlow functions and the `python_callable`s of tasks. */
+function taskFunctions(file: FileModel): FunctionFact[] {
+  const callableRanges = new Set<string>();
+  for (const dag of file.dags) for (const task of dag.tasks) if (task.callable) callableRanges.add(rangeKey(task.callable.range));
+  for (const task of file.tasksWithoutDag) if (task.callable) callableRanges.add(rangeKey(task.callable.range));
+  return file.functions.filter((fn) => callableRanges.has(rangeKey(fn.nameRange)) || callableRanges.has(rangeKey(fn.range)) || fn.decorators.some((decorator) => TASK_DECORATOR.test(decorator) && decorator.startsWith('airflow.')));
+}
+
+function checkTaskFunction(context: RuleContext, fn: FunctionFact, report: Reporter): void {
+  const { text, file } = context;
+  const lines = lineIndexFor(text);
+  const signatureRange = { start: fn.nameRange.end, end: fn.bodyRange.start };
+  const signature = textOf(text, signatureRange);
+  const signatureBase = lines.offsetAt(signatureRange.start);
+  for (const raw of fn.parameters) {
+    const name = raw.replace(/^\*+/, '').replace(/[:=].*$/, '').trim();
+    if (raw.startsWith('*') || !(name in REMOVED_KEYS)) continue;
+    const match = new RegExp(`(?<![\\w.*])${name}(?!\\w)`).exec(signature);
+    if (match) report({ start: lines.positionAt(signatureBase + match.index), end: lines.positionAt(signatureBase + match.index + name.length) }, 'parameter', name);
+  }
+
+  const receivers = new Set<string>();
+  for (const match of signature.matchAll(/\*\*\s*(\w+)/g)) receivers.add(match[1]!);
+  if (fn.parameters.some((parameter) => parameter.replace(/^\*+/, '') === 'context')) receivers.add('context');
+  for (const assignment of file.assignments) {
+    if (assignment.scope.functionName === fn.name && /(^|\.)get_current_context$/.test(assignment.value.qualifiedName ?? '')) {
+      receivers.add(assignment.target);
+    }
+  }
+  if (receivers.size === 0) return;
+  const body = textOf(text, fn.bodyRange);
+  const bodyBase = lines.offsetAt(fn.bodyRange.start);
+  const names = [...receivers].join('|');
+  const lookup = new RegExp(`(?<![\\w.])(?:${names})\\s*(?:\\[\\s*|\\.get\\(\\s*)(["'])(\\w+)\\1`, 'g');
+  for (const match of body.matchAll(lookup)) {
+    const key = match[2]!;
+    if (!(key in REMOVED_KEYS)) continue;
+    const lineStart = body.lastIndexOf('\n', match.index!) + 1;
+    if (body.slice(lineStart, match.index!).includes('#')) continue;
+    const keyStart = bodyBase + match.index! + match[0].length - key.length - 1;
+    report({ start: lines.positionAt(keyStart), end: lines.positionAt(keyStart + key.length) }, 'lookup', key);
+  }
+}

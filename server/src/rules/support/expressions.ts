@@ -1,0 +1,132 @@
+import type { CallFact, DagModel, ExprValue, FileModel, KeywordArgument, Range, TaskModel } from '../../analyzer/model';
+import { textOf } from './edits';
+
+/**
+ * Small, allocation-light helpers the catalogue rules share for reading model facts: range keys and
+ * containment, walking nested literals, and finding the call fact written at a given range.
+ */
+
+/** A string that identifies a range, for maps and sets. */
+export function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character
+    && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** True when `inner` lies within `outer` (bounds included). */
+export function containsRange(outer: Range, inner: Range): boolean {
+  const startsAfter = inner.start.line > outer.start.line
+    || (inner.start.line === outer.start.line && inner.start.character >= outer.start.character);
+  const endsBefore = inner.end.line < outer.end.line
+    || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character);
+  return startsAfter && endsBefore;
+}
+
+/** The value itself, then every list/tuple item and dict entry value inside it, depth first. */
+export function* walkValues(value: ExprValue): Generator<ExprValue> {
+  yield value;
+  if (value.items) for (const item of value.items) yield* walkValues(item);
+  if (value.entries) for (const entry of Object.values(value.entries)) yield* walkValues(entry.value);
+}
+
+/** The dict entries found anywhere inside `value` (nested dicts included). */
+export function* walkEntries(value: ExprValue): Generator<KeywordArgument> {
+  if (value.entries) {
+    for (const entry of Object.values(value.entries)) {
+      yield entry;
+      yield* walkEntries(entry.value);
+    }
+  }
+  if (value.items) for (const item of value.items) yield* walkEntries(item);
+}
+
+/** The literal string a value holds, when it is a plain (non-f) string the model knows. */
+export function literalString(value: ExprValue | undefined): string | null {
+  if (!value || value.kind !== 'string') return null;
+  return typeof value.value === 'string' ? value.value : null;
+}
+
+/** The literal number a value holds, when known. */
+export function literalNumber(value: ExprValue | undefined): number | null {
+  if (!value) return null;
+  return typeof value.value === 'number' ? value.value : null;
+}
+
+/** The literal boolean a value holds, when known. */
+export function literalBoolean(value: ExprValue | undefined): boolean | null {
+  if (!value) return null;
+  return typeof value.value === 'boolean' ? value.value : null;
+}
+
+/** `airflow.operators.python.PythonOperator` → `PythonOperator`. */
+export function lastSegment(qualifiedName: string): string {
+  const dot = qualifiedName.lastIndexOf('.');
+  return dot < 0 ? qualifiedName : qualifiedName.slice(dot + 1);
+}
+
+const callIndexes = new WeakMap<FileModel, Map<string, CallFact>>();
+
+/**
+ * The call fact written exactly at `range` (an `ExprValue` of kind `call`, a task's expression), so
+ * rules can read a nested call's arguments. Indexed once per file model and shared by all rules.
+ */
+export function callAt(file: FileModel, range: Range): CallFact | undefined {
+  let index = callIndexes.get(file);
+  if (!index) {
+    index = new Map();
+    for (const call of file.calls) {
+      const key = rangeKey(call.range);
+      if (!index.has(key)) index.set(key, call);
+    }
+    callIndexes.set(file, index);
+  }
+  return index.get(rangeKey(range));
+}
+
+/**
+ * Every argument value of every call in the file plus every assignment's value, each visited once
+ * (nested literals included): the places where DAG code writes literals.
+ */
+export function* allWrittenValues(file: FileModel): Generator<ExprValue> {
+  const seen = new Set<string>();
+  const visit = function* (root: ExprValue): Generator<ExprValue> {
+    for (const value of walkValues(root)) {
+      const key = rangeKey(value.range);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield value;
+    }
+  };
+  for (const call of file.calls) {
+    for (const value of call.positional) yield* visit(value);
+    for (const keyword of Object.values(call.keywords)) yield* visit(keyword.value);
+  }
+  for (const assignment of file.assignments) yield* visit(assignment.value);
+}
+
+/** The name an argument was given, lower-cased with `-` folded to `_`, for pattern matching. */
+export function normalizedName(name: string): string {
+  return name.toLowerCase().replace(/-/g, '_');
+}
+
+/** `"sales"`, or `(computed id)` when the DAG id is only known at run time: for messages. */
+export function dagLabel(dag: Pick<DagModel, 'dagId'>): string {
+  return dag.dagId === null ? '(computed id)' : `"${dag.dagId}"`;
+}
+
+/** True when the DAG call unpacks `**kwargs`: any argument may be among them, so absence proves nothing. */
+export function hasUnpackedArguments(text: string, dag: Pick<DagModel, 'argumentsRange'>): boolean {
+  return dag.argumentsRange !== null && /(^|[(,\s])\*\*[A-Za-z_]/.test(textOf(text, dag.argumentsRange));
+}
+
+/**
+ * Where to point at a task: its `task_id` value, or for a TaskFlow task the call that creates it (its
+ * id comes from the function name, which several calls may share).
+ */
+export function taskRange(task: TaskModel): Range {
+  if (task.kind === 'taskflow' || !task.taskIdRange) return task.range;
+  return task.taskIdRange;
+}

@@ -1,0 +1,105 @@
+import type { ExprValue, FileModel, Position, Range, TaskModel } from '../analyzer/model';
+import type { Fix, Rule, TextEdit } from './rule';
+import { rangeKey, sameRange, walkValues } from './support/expressions';
+import { identifierOccurrences, isIdentifier, lineIndexFor, textOf } from './support/edits';
+
+/**
+ * Ruff's AIR001: an operator assigned to a variable whose name differs from its literal `task_id`.
+ * The fix renames the variable and every use of it, and is offered only when the uses the model shows
+ * account for every occurrence of the name in the file and the new name is free.
+ */
+export const taskIdMismatch: Rule = {
+  meta: {
+    id: 'task-id-mismatch',
+    summary: 'The variable holding an operator is named differently from its task_id.',
+    defaultSeverity: 'hint',
+    category: 'structure',
+    fix: 'unsafe',
+    ruff: ['AIR001'],
+    messages: {
+      mismatch: 'Task variable "{variable}" should match its task_id "{taskId}".',
+      rename: 'Rename "{variable}" to "{taskId}"',
+    },
+    docs: {
+      whatItDoes:
+        'Finds an operator assigned to a variable (`load_task = PythonOperator(task_id="load", ...)`) whose name differs from the literal `task_id` it passes, as Ruff\'s AIR001 does. TaskFlow tasks, computed ids and tasks not held in a single variable are not checked.',
+      whyIsThisBad:
+        'In review and in the UI people talk about task ids; the code wires variables. When the two names differ, readers have to map one onto the other to follow `>>` chains, and a log line naming a task id cannot be found by searching the code. This is a matter of consistency, so it is only a hint by default.',
+      example: 'load_task = PythonOperator(task_id="load", python_callable=load_rows)',
+      useInstead: 'load = PythonOperator(task_id="load", python_callable=load_rows)',
+      fixSafety:
+        'The fix renames the variable and all its uses in this file. It is offered only when every occurrence of the old name in the file is a use the analyzer understood, and the new name is not used anywhere yet; it is still unsafe because another module importing the variable by name would break.',
+    },
+  },
+  check(context) {
+    const { file, text } = context;
+    for (const dag of file.dags) {
+      for (const task of dag.tasks) {
+        if (task.kind === 'taskflow' || task.dynamicId || !task.variable) continue;
+        const written = task.args.task_id?.value;
+        if (!written || written.kind !== 'string' || typeof written.value !== 'string') continue;
+        const taskId = written.value;
+        if (task.variable === taskId) continue;
+        const assignment = file.assignments.find((fact) => fact.target === task.variable && sameRange(fact.value.range, task.range));
+        if (!assignment) continue;
+        const fix = renameFix(file, text, task, assignment.range.start);
+        context.report({
+          messageId: 'mismatch',
+          args: { variable: task.variable, taskId },
+          range: { start: assignment.range.start, end: { line: assignment.range.start.line, character: assignment.range.start.character + task.variable.length } },
+          ...(fix ? { fixes: [fix] } : {}),
+        });
+      }
+    }
+  },
+};
+
+function renameFix(file: FileModel, text: string, task: TaskModel, definition: Position): Fix | null {
+  const oldName = task.variable!;
+  const newName = task.localTaskId;
+  if (!isIdentifier(newName) || identifierOccurrences(text, newName) > 0) return null;
+  const uses = findUses(file, text, oldName, definition);
+  if (uses.size !== identifierOccurrences(text, oldName)) return null;
+  const edits: TextEdit[] = [...uses.values()].map((range) => ({ range, newText: newName }));
+  return { title: `Rename "${oldName}" to "${newName}"`, edits, safe: false };
+}
+
+/** Every place the model shows `name` being used, keyed by range so each counts once. */
+function findUses(file: FileModel, text: string, name: string, definition: Position): Map<string, Range> {
+  const uses = new Map<string, Range>();
+  const add = (start: Position) => {
+    const range = { start, end: { line: start.line, character: start.character + name.length } };
+    if (textOf(text, range) === name) uses.set(rangeKey(range), range);
+  };
+  add(definition);
+  const visit = (root: ExprValue) => {
+    for (const value of walkValues(root)) {
+      if ((value.kind === 'name' && value.text === name) || (value.kind === 'attribute' && value.text.startsWith(`${name}.`))) add(value.range.start);
+    }
+  };
+  for (const call of file.calls) {
+    if (call.calleeText.startsWith(`${name}.`)) add(call.range.start);
+    for (const value of call.positional) visit(value);
+    for (const keyword of Object.values(call.keywords)) visit(keyword.value);
+  }
+  for (const assignment of file.assignments) visit(assignment.value);
+  const lines = lineIndexFor(text);
+  const scanned = new Set<string>();
+  for (const dag of file.dags) {
+    for (const edge of dag.edges) {
+      const key = rangeKey(edge.range);
+      if (scanned.has(key)) continue;
+      scanned.add(key);
+      const base = lines.offsetAt(edge.range.start);
+      const source = blankStrings(textOf(text, edge.range));
+      const pattern = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
+      for (let match = pattern.exec(source); match; match = pattern.exec(source)) add(lines.positionAt(base + match.index));
+    }
+  }
+  return uses;
+}
+
+/** The text with the contents of string literals replaced by spaces, so names inside them are not matched. */
+function blankStrings(source: string): string {
+  return source.replace(/"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'/g, (literal) => ' '.repeat(literal.length));
+}
