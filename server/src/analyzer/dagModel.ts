@@ -38,7 +38,7 @@ type Value =
   | { k: 'task'; task: TaskRecord }
   | { k: 'group'; group: GroupRecord }
   | { k: 'dag'; dag: DagRecord }
-  | { k: 'label'; text: string | null; ups: TaskRecord[]; downs: TaskRecord[] }
+  | { k: 'label'; text: string | null; ups: TaskRecord[]; downs: TaskRecord[]; viaGroup: boolean }
   | { k: 'ref'; qualifiedName: string }
   | { k: 'function'; fn: FunctionValue }
   | { k: 'class'; name: string; operator: boolean }
@@ -950,7 +950,7 @@ class DagModelBuilder {
       case 'label': {
         const args = this.evalArguments(argumentList, scope, depth);
         const label = args.positional[0] ?? args.keywords.get('label');
-        return { k: 'label', text: label?.k === 'str' ? label.v : null, ups: [], downs: [] };
+        return { k: 'label', text: label?.k === 'str' ? label.v : null, ups: [], downs: [], viaGroup: false };
       }
       default:
         break;
@@ -1574,15 +1574,17 @@ class DagModelBuilder {
 
   private connect(up: Value, down: Value, node: Syn, label: string | null, upNode: Syn | null, downNode: Syn | null): void {
     if (down.k === 'label') {
-      const ups = this.endpoints(up, 'up', upNode).tasks;
-      down.ups.push(...ups);
-      for (const from of ups) for (const to of down.downs) this.addEdge(from, to, down.text, node, 'explicit');
+      const ups = this.endpoints(up, 'up', upNode);
+      down.ups.push(...ups.tasks);
+      down.viaGroup ||= ups.viaGroup;
+      for (const from of ups.tasks) for (const to of down.downs) this.addEdge(from, to, down.text, node, down.viaGroup ? 'group' : 'explicit');
       return;
     }
     if (up.k === 'label') {
-      const downs = this.endpoints(down, 'down', downNode).tasks;
-      up.downs.push(...downs);
-      for (const from of up.ups) for (const to of downs) this.addEdge(from, to, up.text, node, 'explicit');
+      const downs = this.endpoints(down, 'down', downNode);
+      up.downs.push(...downs.tasks);
+      up.viaGroup ||= downs.viaGroup;
+      for (const from of up.ups) for (const to of downs.tasks) this.addEdge(from, to, up.text, node, up.viaGroup ? 'group' : 'explicit');
       return;
     }
     if (up.k === 'list' && down.k === 'list') {
