@@ -2,6 +2,10 @@ import { unknownTemplateVariable } from './unknown-template-variable';
 import { templateSyntaxError } from './template-syntax-error';
 import { templateInNonTemplatedField } from './template-in-non-templated-field';
 import { missingTemplateFile } from './missing-template-file';
+import { catchupEnabled } from './catchup-enabled';
+import { missingRetries } from './missing-retries';
+import { nonIdempotentTask } from './non-idempotent-task';
+import { heavyXcom } from './heavy-xcom';
 import { dagCycle } from './dag-cycle';
 import { duplicateDagId } from './duplicate-dag-id';
 import { branchJoinTriggerRule } from './branch-join-trigger-rule';
@@ -38,6 +42,10 @@ export const allRules: Rule[] = [
   templateSyntaxError,
   missingTemplateFile,
   dagCycle,
+  catchupEnabled,
+  missingRetries,
+  nonIdempotentTask,
+  heavyXcom,
   duplicateDagId,
   duplicateTaskId,
   duplicateDependency,

@@ -15,7 +15,8 @@ import type { AnalysisConfig, Finding, RuleLevel } from '../../../server/src/rul
  *   # dagstudio-test: airflow-version=2 rules=dag-cycle,heavy-xcom heavy-xcom=hint heavy-xcom.maxPullsPerTask=2
  *
  * `rules=` widens the checked rules beyond the folder's own; `<rule>=<level>` sets a level;
- * `<rule>.<option>=<value>` sets an option. Only the checked rules' findings are compared.
+ * `<rule>.<option>=<value>` sets an option; `snapshot=off` keeps the fixture out of snapshots (for
+ * fixes that depend on today's date). Only the checked rules' findings are compared.
  */
 export const FIXTURES_ROOT = path.join(process.cwd(), 'test', 'fixtures', 'rules');
 
@@ -29,6 +30,8 @@ export interface Fixture {
 
 export interface FixtureSetup {
   config: AnalysisConfig;
+  /** False when the header says `snapshot=off` (fixes whose text depends on today's date). */
+  snapshot: boolean;
   /** The rules whose findings the fixture pins down. */
   checkedRules: Set<string>;
 }
@@ -62,6 +65,7 @@ export function fixtureSetup(fixture: Fixture, file: Pick<FileModel, 'imports'>)
   const rules: Record<string, RuleLevel> = {};
   const options: AnalysisConfig['options'] = {};
   const checkedRules = new Set([fixture.ruleId]);
+  let snapshot = true;
   const header = HEADER.exec(fixture.text);
   for (const token of header ? header[1]!.trim().split(/\s+/).filter(Boolean) : []) {
     const [key, value] = token.split('=') as [string, string | undefined];
@@ -69,6 +73,8 @@ export function fixtureSetup(fixture: Fixture, file: Pick<FileModel, 'imports'>)
     if (key === 'airflow-version') {
       if (value !== 'auto' && value !== '2' && value !== '3') throw new Error(`${fixture.name}: airflow-version must be auto, 2 or 3`);
       airflowVersion = value === 'auto' ? 'auto' : (Number(value) as 2 | 3);
+    } else if (key === 'snapshot') {
+      snapshot = value !== 'off';
     } else if (key === 'rules') {
       for (const id of value.split(',')) checkedRules.add(id);
     } else if (key.includes('.')) {
@@ -82,7 +88,7 @@ export function fixtureSetup(fixture: Fixture, file: Pick<FileModel, 'imports'>)
   for (const id of checkedRules) {
     if (!allRules.some((rule) => rule.meta.id === id)) throw new Error(`${fixture.name}: no rule "${id}" is registered`);
   }
-  return { config: { airflowVersion: resolveAirflowVersion(file, airflowVersion), rules, options }, checkedRules };
+  return { config: { airflowVersion: resolveAirflowVersion(file, airflowVersion), rules, options }, checkedRules, snapshot };
 }
 
 const EXPECTATION = /#\s*(error|warning|information|hint):\s*\[([^\]]*)\]/g;

@@ -25,22 +25,36 @@ function formatRange(range: Range): string {
   return `${range.start.line + 1}:${range.start.character + 1}-${range.end.line + 1}:${range.end.character + 1}`;
 }
 
-/** The changed block between two texts: the lines removed (`-`) and added (`+`), numbered as in `before`. */
+/**
+ * The lines that differ between two texts, as `-` (removed) and `+` (added) lines under `@@ line N`
+ * headers numbered as in `before`: a longest-common-subsequence diff, fine for fixture-sized files.
+ */
 export function lineDiff(before: string, after: string): string[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
+  const common: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      common[i]![j] = a[i] === b[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+    }
   }
-  if (start === endA && start === endB) return ['(no change)'];
-  return [
-    `@@ line ${start + 1}`,
-    ...a.slice(start, endA).map((line) => `- ${line}`),
-    ...b.slice(start, endB).map((line) => `+ ${line}`),
-  ];
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  let inHunk = false;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+      inHunk = false;
+      continue;
+    }
+    if (!inHunk) {
+      out.push(`@@ line ${i + 1}`);
+      inHunk = true;
+    }
+    if (j < b.length && (i >= a.length || common[i]![j + 1]! >= common[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else out.push(`- ${a[i++]}`);
+  }
+  return out.length > 0 ? out : ['(no change)'];
 }
