@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../server/src/analyzer/analyze';
+import { analyze, INTERNAL_ERROR_PREFIX } from '../../server/src/analyzer/analyze';
 import type { FileModel, Range } from '../../server/src/analyzer/model';
 import { createPythonParser, parsePython } from '../../server/src/analyzer/parser';
 
@@ -118,6 +118,8 @@ test('the analyzer survives thousands of damaged inputs, quickly, with ranges in
     }
     const elapsed = performance.now() - started;
     slowest = Math.max(slowest, elapsed);
+    const internal = model.dynamic.find((note) => note.reason.startsWith(INTERNAL_ERROR_PREFIX));
+    assert.equal(internal, undefined, `input #${index}: ${internal?.reason}\n---\n${text.slice(0, 2000)}`);
     assert.ok(elapsed < 1000, `input #${index} took ${elapsed.toFixed(0)} ms`);
     try {
       checkAllRanges(model, text);

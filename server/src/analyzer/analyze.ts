@@ -7,6 +7,12 @@ import { compileQuery, createPythonParser, parsePython, type Parser, type Tree }
 import { LineIndex, lowerTree, type RawSyntaxError } from './syntax';
 import errorsQuerySource from './queries/errors.scm';
 
+/** Starts the reason of the note recorded when the analyzer itself failed on a file. */
+export const INTERNAL_ERROR_PREFIX = 'the analyzer failed on this file';
+
+/** Forgets the per-statement syntax cache, so the next analysis starts cold (for benchmarks). */
+export { clearStatementCache } from './syntax';
+
 /** At most this many syntax errors are reported per file; one early error often cascades. */
 const MAX_SYNTAX_ERRORS = 50;
 
@@ -31,8 +37,16 @@ export function analyze(tree: Tree, text: string): FileModel {
   const { facts: imports, table } = collectImports(lowered.root, text, lines);
   if (!importsAirflow(imports)) return { ...empty, syntaxErrors };
   const reader = new ExpressionReader(text, lines, table, moduleConstants(lowered.root, text));
-  const { calls, functions, assignments } = collectFacts(lowered.root, reader);
-  const model = buildDagModel(lowered.root, reader);
+  let facts: ReturnType<typeof collectFacts>;
+  let model: ReturnType<typeof buildDagModel>;
+  try {
+    facts = collectFacts(lowered.root, reader);
+    model = buildDagModel(lowered.root, reader);
+  } catch (error) {
+    // The server must survive any text: a defect here degrades this file's model instead of crashing.
+    return { ...empty, importsAirflow: true, imports, syntaxErrors, dynamic: [{ reason: `${INTERNAL_ERROR_PREFIX}: ${(error as Error).message}`, range: lines.range(0, 0) }] };
+  }
+  const { calls, functions, assignments } = facts;
   const comments: CommentFact[] = lowered.comments.map((comment) => ({ text: text.slice(comment.start, comment.end), range: lines.range(comment.start, comment.end) }));
   return {
     importsAirflow: true,

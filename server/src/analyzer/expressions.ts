@@ -176,8 +176,21 @@ export class ExpressionReader {
     return entries;
   }
 
+  /** Keyword arguments already read, shared by the call facts and the tasks built from the same call. */
+  private readonly keywordCache = new WeakMap<Syn, Record<string, KeywordArgument>>();
+
   /** The keyword arguments of an argument list. */
   keywords(argumentList: Syn, depth = 0): Record<string, KeywordArgument> {
+    if (depth > 0) return this.readKeywords(argumentList, depth);
+    let keywords = this.keywordCache.get(argumentList);
+    if (!keywords) {
+      keywords = this.readKeywords(argumentList, 0);
+      this.keywordCache.set(argumentList, keywords);
+    }
+    return keywords;
+  }
+
+  private readKeywords(argumentList: Syn, depth: number): Record<string, KeywordArgument> {
     const keywords: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
     for (const argument of argumentList.children) {
       if (argument.type !== 'keyword_argument') continue;
