@@ -30,6 +30,7 @@ import { hoverAt } from './hover';
 import { ParsedDocument } from './parsedDocument';
 import { collectFindings } from './pipeline';
 import { documentSymbols } from './symbols';
+import { registerTemplateFeatures, templateCapabilities, templateHoverAt, type TemplateDocumentInput } from './templateFeatures';
 import { WorkspaceIndexer, type IndexProgress } from './workspaceIndexer';
 
 /** The last analysis of an open document. */
@@ -134,6 +135,9 @@ export class DagStudioServer {
       if (configurationChanged) this.reloadConfiguration();
     }));
     connection.onHover((params) => this.guard('hover', () => {
+      const template = this.templateInput(params.textDocument.uri);
+      const templateHover = template && templateHoverAt(template, params.position);
+      if (templateHover) return templateHover;
       const analysis = this.currentAnalysis(params.textDocument.uri);
       return analysis ? hoverAt(analysis.model, params.position) : null;
     }, null));
@@ -154,6 +158,7 @@ export class DagStudioServer {
         only: params.context.only,
       });
     }, []));
+    registerTemplateFeatures(connection, (uri) => this.templateInput(uri), (what, handler, fallback) => this.guard(what, handler, fallback));
     connection.onShutdown(() => this.dispose());
     connection.listen();
   }
@@ -173,6 +178,7 @@ export class DagStudioServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        ...templateCapabilities,
         documentSymbolProvider: { label: 'Airflow DAGs' },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -304,6 +310,15 @@ export class DagStudioServer {
     if (document.file) this.notifyDagIdsChanged(this.dagIndex.set(document.file, indexedDags(model)), document.uri);
     this.sendGraphDidChange(document.uri, version);
     document.lastDurationMs = performance.now() - started;
+  }
+
+  /** The current analysis of a document as the template features (completion, hover, links) take it. */
+  private templateInput(uri: string): TemplateDocumentInput | null {
+    const document = this.documents.get(uri);
+    const analysis = this.currentAnalysis(uri);
+    if (!document?.settings || !analysis) return null;
+    const { airflowVersion } = toAnalysisConfig(document.settings, analysis.model);
+    return { model: analysis.model, text: document.parsed.text, airflowVersion, filePath: document.file };
   }
 
   private findingsFor(document: OpenDocument, model: FileModel, text: string): Finding[] {
