@@ -15,13 +15,26 @@ const nodeTarget = {
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
+// `import source from 'pkg/file.js?text'` bundles a file's contents as a string: the graph webview
+// starts its layout worker from the inlined elkjs worker script.
+const textImports = {
+  name: 'text-imports',
+  setup(build) {
+    build.onResolve({ filter: /\?text$/ }, async (args) => {
+      const resolved = await build.resolve(args.path.slice(0, -'?text'.length), { kind: args.kind, resolveDir: args.resolveDir });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, namespace: 'text-import' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'text-import' }, async (args) => ({ contents: await fs.promises.readFile(args.path, 'utf8'), loader: 'text' }));
+  },
+};
+
 const builds = [
   { ...nodeTarget, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client/extension.js', external: ['vscode'] },
   { ...nodeTarget, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server/server.js' },
   { ...nodeTarget, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli/dagstudio.js', banner: { js: '#!/usr/bin/env node' } },
   {
     platform: 'browser', format: 'iife', target: 'es2022', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
-    entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/main.js', loader: { '.css': 'css' },
+    entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/main.js', loader: { '.css': 'css' }, plugins: [textImports],
   },
 ];
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { IndexStatusNotification, type IndexStatusParams } from '../../protocol/lsp';
 import { createLanguageClient, PYTHON_DOCUMENTS } from './languageClient';
+import { registerGraphPanel } from './graph/graphPanel';
 
 /** Command ids, as contributed in package.json. */
 export const Commands = {
@@ -39,6 +40,8 @@ export class DagStudioExtension implements vscode.Disposable {
       vscode.commands.registerCommand(Commands.restartServer, () => this.restart()),
       vscode.commands.registerCommand(Commands.showOutput, () => this.outputChannel.show(true)),
     );
+    // The graph panel (client/src/graph/): commands, CodeLens, editor-title button, webview.
+    this.disposables.push(registerGraphPanel(this));
   }
 
   /** The running language client, if the server is up. */

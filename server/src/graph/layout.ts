@@ -164,7 +164,43 @@ export function fromElkGraph(view: VisibleGraph, result: ElkGraphNode, direction
   };
   collectEdges(result);
   for (const edge of view.edges) if (!edges.has(edge.id)) edges.set(edge.id, straightEdge(edge.id, nodes.get(edge.from), nodes.get(edge.to), direction, edge.label));
-  return { direction, engine: 'elk', nodes, edges, width: result.width ?? 0, height: result.height ?? 0 };
+  return normalised({ direction, engine: 'elk', nodes, edges, width: 0, height: 0 });
+}
+
+/**
+ * Moves the drawing so its top-left corner is at (0, 0) and sets its size to what is really drawn:
+ * nodes, edge routes and labels (ELK's own bounds can leave out routed edges or include padding).
+ */
+export function normalised(layout: GraphLayout): GraphLayout {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const include = (x: number, y: number, width = 0, height = 0): void => {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x + width);
+    maxY = Math.max(maxY, y + height);
+  };
+  for (const node of layout.nodes.values()) include(node.x, node.y, node.width, node.height);
+  for (const edge of layout.edges.values()) {
+    for (const point of edge.points) include(point.x, point.y);
+    if (edge.label) include(edge.label.x, edge.label.y, edge.label.width, edge.label.height);
+  }
+  if (!Number.isFinite(minX)) return { ...layout, width: 0, height: 0 };
+  const dx = -minX;
+  const dy = -minY;
+  if (dx !== 0 || dy !== 0) {
+    for (const node of layout.nodes.values()) {
+      node.x += dx;
+      node.y += dy;
+    }
+    for (const edge of layout.edges.values()) {
+      edge.points = edge.points.map((point) => ({ x: point.x + dx, y: point.y + dy }));
+      if (edge.label) edge.label = { ...edge.label, x: edge.label.x + dx, y: edge.label.y + dy };
+    }
+  }
+  return { ...layout, width: maxX - minX, height: maxY - minY };
 }
 
 /**
@@ -240,7 +276,7 @@ export function fastLayout(view: VisibleGraph, direction: GraphDirection): Graph
   frameExpandedGroups(view.nodes, nodes);
   const edges = new Map<string, PositionedEdge>();
   for (const edge of view.edges) edges.set(edge.id, straightEdge(edge.id, nodes.get(edge.from), nodes.get(edge.to), direction, edge.label));
-  return { direction, engine: 'fast', nodes, edges, width, height };
+  return normalised({ direction, engine: 'fast', nodes, edges, width, height });
 }
 
 /** Layer of each node: the longest path from a source; nodes on cycles are placed when first reached. */

@@ -1,5 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { GraphDag, GraphSnapshot } from '../../../protocol/lsp';
+import type { FileModel } from '../analyzer/model';
+import { toGraphSnapshot } from './snapshot';
 import { layoutGraph, type ElkEngine, type GraphDirection } from './layout';
 import { escapeXml, lightColours, renderGraphDocument, type ColourResolver } from './svg';
 import { buildVisibleGraph, defaultCollapsedGroups } from './view';
@@ -29,6 +31,20 @@ export async function renderDagSvg(dag: GraphDag, options: RenderGraphSvgOptions
   const view = buildVisibleGraph(dag, { collapsed, lineage: 'all', selectedTaskId: null });
   const layout = await layoutGraph(view, options.direction ?? 'RIGHT', elk());
   return renderGraphDocument(view, layout, { colours: options.colours ?? lightColours, title: dag.dagId ?? 'DAG' });
+}
+
+/**
+ * One SVG document for several analysed files (the CLI's `--format svg`): every DAG of every file,
+ * stacked, each captioned `file · dag_id` when there is more than one.
+ */
+export async function renderFilesSvg(files: ReadonlyArray<{ file: string; model: FileModel | null }>, options: RenderGraphSvgOptions = {}): Promise<string> {
+  const dags: GraphDag[] = [];
+  for (const { file, model } of files) {
+    if (!model?.importsAirflow) continue;
+    const snapshot = toGraphSnapshot(model, [], file, 0);
+    for (const dag of snapshot.dags) dags.push(files.length > 1 ? { ...dag, dagId: `${file} · ${dag.dagId ?? '(dynamic DAG id)'}` } : dag);
+  }
+  return renderGraphSvg({ uri: '', version: 0, parseOk: true, dags }, { ...options, dagId: null });
 }
 
 /** Renders the snapshot's DAGs (or the one named `dagId`) into one SVG document. Never throws on odd input. */
