@@ -20,6 +20,7 @@ export interface DependencyCycle {
  * view to mark edges that lie on a cycle.
  */
 export function findCycles(dag: Pick<DagModel, 'edges'>): DependencyCycle[] {
+  if (dag.edges.length === 0 || isAcyclic(dag.edges)) return [];
   const outgoing = new Map<string, EdgeModel[]>();
   for (const edge of dag.edges) {
     let list = outgoing.get(edge.from);
@@ -44,6 +45,46 @@ export function findCycles(dag: Pick<DagModel, 'edges'>): DependencyCycle[] {
     });
   }
   return cycles;
+}
+
+/**
+ * Kahn's topological sort over integer ids: the common case (no cycle) answered with flat arrays,
+ * several times faster than building the component search's maps on a 2,000-task DAG.
+ */
+function isAcyclic(edges: readonly EdgeModel[]): boolean {
+  const ids = new Map<string, number>();
+  const idOf = (taskId: string) => {
+    let id = ids.get(taskId);
+    if (id === undefined) ids.set(taskId, (id = ids.size));
+    return id;
+  };
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  edges.forEach((edge, index) => {
+    from[index] = idOf(edge.from);
+    to[index] = idOf(edge.to);
+  });
+  const count = ids.size;
+  const inDegree = new Int32Array(count);
+  const outStart = new Int32Array(count + 1);
+  for (let index = 0; index < edges.length; index++) {
+    inDegree[to[index]!]!++;
+    outStart[from[index]! + 1]!++;
+  }
+  for (let node = 0; node < count; node++) outStart[node + 1]! += outStart[node]!;
+  const targets = new Int32Array(edges.length);
+  const fill = outStart.slice(0, count);
+  for (let index = 0; index < edges.length; index++) targets[fill[from[index]!]!++] = to[index]!;
+  const queue = new Int32Array(count);
+  let tail = 0;
+  for (let node = 0; node < count; node++) if (inDegree[node] === 0) queue[tail++] = node;
+  for (let head = 0; head < tail; head++) {
+    const node = queue[head]!;
+    for (let edge = outStart[node]!; edge < outStart[node + 1]!; edge++) {
+      if (--inDegree[targets[edge]!]! === 0) queue[tail++] = targets[edge]!;
+    }
+  }
+  return tail === count;
 }
 
 function stronglyConnectedComponents(outgoing: Map<string, EdgeModel[]>): string[][] {
