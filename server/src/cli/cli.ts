@@ -17,6 +17,7 @@ import { applyFixes } from '../rules/apply-fixes';
 import type { Finding, Severity } from '../rules/rule';
 import { DagIdIndex, indexedDags } from '../lsp/dagIdIndex';
 import { collectFindings } from '../lsp/pipeline';
+import { diskFileAccess } from '../lsp/templateFeatures';
 import { CHECK_FORMATS, formatJson, formatSarif, formatText, isAtLeast, SEVERITY_ORDER, type CheckedFile, type CheckFormat } from './checkFormats';
 import { graphFormatters, type GraphInput } from './graphFormats';
 import { displayPath, expandPaths, readSource, UserError } from './inputs';
@@ -226,7 +227,7 @@ async function runCheck(parsed: ParsedArguments, io: CliIo): Promise<number> {
       const settings = settingsFor(path.dirname(file));
       let model = analyzer.analyze(text);
       if (fix) {
-        const fixed = fixUntilStable(text, model, settings, analyzer);
+        const fixed = fixUntilStable(file, text, model, settings, analyzer);
         if (fixed.applied > 0) {
           writeOutput(file, fixed.text, shown);
           fixedCount += fixed.applied;
@@ -249,6 +250,7 @@ async function runCheck(parsed: ParsedArguments, io: CliIo): Promise<number> {
   const checked: CheckedFile[] = sources.map((source) => ({
     file: source.shown,
     findings: collectFindings(source.model, source.text, toAnalysisConfig(source.settings, source.model), {
+      files: diskFileAccess(source.file),
       workspace: index.viewFor(source.shown),
       onRuleError: (ruleId, error) => io.stderr(`dagstudio: rule ${ruleId} failed on ${source.shown}: ${error instanceof Error ? error.message : String(error)}\n`),
     }),
@@ -265,10 +267,10 @@ async function runCheck(parsed: ParsedArguments, io: CliIo): Promise<number> {
 }
 
 /** Applies the safe fixes, re-analyses, and repeats while fixes still apply (bounded). */
-function fixUntilStable(text: string, model: FileModel, settings: DagStudioSettings, analyzer: Analyzer): { text: string; model: FileModel; applied: number } {
+function fixUntilStable(file: string, text: string, model: FileModel, settings: DagStudioSettings, analyzer: Analyzer): { text: string; model: FileModel; applied: number } {
   let applied = 0;
   for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const findings: Finding[] = collectFindings(model, text, toAnalysisConfig(settings, model));
+    const findings: Finding[] = collectFindings(model, text, toAnalysisConfig(settings, model), { files: diskFileAccess(file) });
     const safeFixes = findings.flatMap((finding) => finding.fixes.filter((candidate) => candidate.safe).slice(0, 1));
     if (safeFixes.length === 0) break;
     const result = applyFixes(text, safeFixes);

@@ -1,6 +1,6 @@
 import type { FileModel } from '../analyzer/model';
 import { runRules, type RunRulesOptions } from '../rules/engine';
-import type { AnalysisConfig, Finding, WorkspaceView } from '../rules/rule';
+import type { AnalysisConfig, FileAccess, Finding, WorkspaceView } from '../rules/rule';
 
 /**
  * From a file's model to its findings, the same way in the language server and the CLI: the rules
@@ -13,12 +13,14 @@ export const SYNTAX_ERROR_RULE_ID = 'syntax-error';
 
 export interface FindingsOptions {
   workspace?: WorkspaceView;
+  /** Files beside the document (template files), for rules that check them. */
+  files?: FileAccess;
   onRuleError?: (ruleId: string, error: unknown) => void;
 }
 
 export function collectFindings(file: FileModel, text: string, config: AnalysisConfig, options: FindingsOptions = {}): Finding[] {
   if (!file.importsAirflow) return [];
-  const engineOptions: RunRulesOptions = { workspace: options.workspace, onRuleError: options.onRuleError };
+  const engineOptions: RunRulesOptions & { files?: FileAccess } = { workspace: options.workspace, files: options.files, onRuleError: options.onRuleError };
   const findings = runRules(file, text, config, engineOptions);
   if (findings.some((finding) => finding.ruleId === SYNTAX_ERROR_RULE_ID)) return findings;
   const syntaxFindings: Finding[] = file.syntaxErrors.map((error) => ({

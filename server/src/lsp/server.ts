@@ -13,14 +13,18 @@ import { Parser, type Language } from 'web-tree-sitter';
 import packageJson from '../../../package.json';
 import {
   GraphDidChangeNotification,
+  GraphRequest,
   IndexStatusNotification,
   type GraphDidChangeParams,
+  type GraphRequestParams,
+  type GraphSnapshot,
   type IndexStatusParams,
 } from '../../../protocol/lsp';
 import { analyze } from '../analyzer/analyze';
 import type { FileModel } from '../analyzer/model';
 import { loadPython } from '../analyzer/parser';
 import { toAnalysisConfig, type DagStudioSettings } from '../config/index';
+import { toGraphSnapshot } from '../graph/snapshot';
 import type { Finding } from '../rules/rule';
 import { codeActionsFor } from './codeActions';
 import { ConfigurationStore, filePathOf, SETTINGS_SECTION } from './configuration';
@@ -30,7 +34,7 @@ import { hoverAt } from './hover';
 import { ParsedDocument } from './parsedDocument';
 import { collectFindings } from './pipeline';
 import { documentSymbols } from './symbols';
-import { registerTemplateFeatures, templateCapabilities, templateHoverAt, type TemplateDocumentInput } from './templateFeatures';
+import { diskFileAccess, registerTemplateFeatures, templateCapabilities, templateHoverAt, type TemplateDocumentInput } from './templateFeatures';
 import { WorkspaceIndexer, type IndexProgress } from './workspaceIndexer';
 
 /** The last analysis of an open document. */
@@ -158,6 +162,7 @@ export class DagStudioServer {
         only: params.context.only,
       });
     }, []));
+    connection.onRequest(GraphRequest, (params: GraphRequestParams) => this.guard('graph', () => this.graph(params.uri), emptySnapshot(params?.uri ?? '', 0)));
     registerTemplateFeatures(connection, (uri) => this.templateInput(uri), (what, handler, fallback) => this.guard(what, handler, fallback));
     connection.onShutdown(() => this.dispose());
     connection.listen();
@@ -324,6 +329,7 @@ export class DagStudioServer {
   private findingsFor(document: OpenDocument, model: FileModel, text: string): Finding[] {
     const config = toAnalysisConfig(document.settings!, model);
     return collectFindings(model, text, config, {
+      ...(document.file ? { files: diskFileAccess(document.file) } : {}),
       workspace: this.dagIndex.viewFor(document.file ?? document.uri),
       onRuleError: (ruleId, error) => this.logError(`rule ${ruleId} on ${document.uri}`, error),
     });
@@ -358,6 +364,13 @@ export class DagStudioServer {
   private sendGraphDidChange(uri: string, version: number): void {
     const params: GraphDidChangeParams = { uri, version };
     void this.connection.sendNotification(GraphDidChangeNotification, params);
+  }
+
+  private graph(uri: string): GraphSnapshot {
+    const document = this.documents.get(uri);
+    const analysis = this.currentAnalysis(uri);
+    if (!document || !analysis) return emptySnapshot(uri, document?.parsed.version ?? 0);
+    return toGraphSnapshot(analysis.model, analysis.findings, uri, analysis.version);
   }
 
   private reloadConfiguration(): void {
@@ -410,4 +423,8 @@ export class DagStudioServer {
     this.indexer?.dispose();
     for (const uri of [...this.documents.keys()]) this.close(uri);
   }
+}
+
+function emptySnapshot(uri: string, version: number): GraphSnapshot {
+  return { uri, version, parseOk: true, dags: [] };
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic, DocumentSymbol, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { GraphSnapshot } from '../../../protocol/lsp';
 import { TestLspClient } from './lspClient';
 
 /** Replaces `old` (first occurrence) in `text` by an LSP incremental change. */
@@ -169,6 +170,53 @@ test('code actions offer ignore comments for a diagnostic; stale fixes are not o
   const withStaleFix: Diagnostic = { ...cycle, data: { ruleId: 'dag-cycle', version: 0, fixes: [{ title: 'Stale', safe: true, edits: [] }] } };
   const stale = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: cycle.range, context: { diagnostics: [withStaleFix] } });
   assert.ok(!stale.some((action) => action.title === 'Stale'));
+  await client.close(uri);
+});
+
+test('dagStudio/graph answers the current graph and graphDidChange follows each analysis', async () => {
+  const uri = 'untitled:Graph-1';
+  await client.open(uri, CYCLE_DAG, 1);
+  await client.waitFor(() => client.notifications.some((n) => n.method === 'dagStudio/graphDidChange' && (n.params as { uri: string }).uri === uri), 5000, 'graphDidChange');
+  const snapshot = await client.request<GraphSnapshot>('dagStudio/graph', { uri });
+  assert.equal(snapshot.version, 1);
+  assert.equal(snapshot.dags.length, 1);
+  assert.deepEqual(snapshot.dags[0]!.tasks.map((task) => task.taskId).sort(), ['extract', 'load']);
+  assert.ok(snapshot.dags[0]!.edges.every((edge) => edge.inCycle));
+  const unknown = await client.request<GraphSnapshot>('dagStudio/graph', { uri: 'untitled:NotOpen' });
+  assert.deepEqual(unknown.dags, []);
+  await client.close(uri);
+});
+
+test('duplicate-dag-id: the workspace index links definitions across files and follows changes on disk', async () => {
+  await client.waitFor(() => client.notifications.some((n) => n.method === 'dagStudio/indexStatus' && !(n.params as { indexing: boolean }).indexing), 10_000, 'index done');
+  const uri = pathToFileURL(path.join(workspace, 'copy.py')).href;
+  const text = `from airflow import DAG\n\nwith DAG(dag_id="shared_id", schedule=None):\n    pass\n`;
+  await client.open(uri, text, 1);
+  const diagnostics = await client.diagnosticsFor(uri, 1);
+  const duplicate = diagnostics.find((diagnostic) => diagnostic.code === 'duplicate-dag-id');
+  assert.ok(duplicate, JSON.stringify(diagnostics));
+  assert.equal(duplicate.severity, 1);
+  assert.match(duplicate.message, /existing\.py/);
+  assert.equal(duplicate.relatedInformation?.[0]?.location.uri, pathToFileURL(path.join(workspace, 'existing.py')).href);
+  assert.deepEqual(duplicate.relatedInformation?.[0]?.location.range.start, { line: 2, character: 16 });
+
+  // The other file is renamed on disk: the watcher reports it and the finding goes away.
+  const existing = path.join(workspace, 'existing.py');
+  fs.writeFileSync(existing, `from airflow import DAG\n\nwith DAG(dag_id="renamed_id", schedule=None):\n    pass\n`);
+  const published = client.diagnostics.get(uri)!.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(existing).href, type: 2 }] });
+  await client.waitFor(() => client.diagnostics.get(uri)!.length > published && !client.latestDiagnostics(uri)!.some((d) => d.code === 'duplicate-dag-id'), 10_000, 'duplicate cleared');
+
+  // A new file with the same id appears.
+  const third = path.join(workspace, 'third.py');
+  fs.writeFileSync(third, `from airflow import DAG\nwith DAG("shared_id", schedule=None):\n    pass\n`);
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(third).href, type: 1 }] });
+  await client.waitFor(() => client.latestDiagnostics(uri)!.some((d) => d.code === 'duplicate-dag-id' && /third\.py/.test(d.message)), 10_000, 'duplicate with third.py');
+
+  // ...and is deleted again.
+  fs.rmSync(third);
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(third).href, type: 3 }] });
+  await client.waitFor(() => !client.latestDiagnostics(uri)!.some((d) => d.code === 'duplicate-dag-id'), 10_000, 'duplicate cleared after delete');
   await client.close(uri);
 });
 
