@@ -1,4 +1,5 @@
 import type { DagModel, FileModel, Range } from '../analyzer/model';
+import { renderFilesSvg } from '../graph/renderSvg';
 
 /**
  * Output formats of `dagstudio graph`. Each takes every analysed file at once (a DOT or SVG document
@@ -24,6 +25,7 @@ export type GraphFormatter = (inputs: readonly GraphInput[]) => string | Promise
 export const graphFormatters: Record<string, GraphFormatter> = {
   json: (inputs) => `${JSON.stringify(toGraphJson(inputs), null, 2)}\n`,
   dot: toDot,
+  svg: (inputs) => renderFilesSvg(inputs),
 };
 
 /** The JSON document of `dagstudio graph --format json`; field names and shape are a public contract. */

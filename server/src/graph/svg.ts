@@ -7,6 +7,7 @@ import {
   MAX_NODE_WIDTH,
   NODE_TEXT_LEFT,
   SUBTITLE_FONT_SIZE,
+  taskLabel,
   TITLE_FONT_SIZE,
   type GroupNode,
   type TaskNode,
@@ -187,7 +188,7 @@ export function renderTaskNode(node: TaskNode, box: PositionedNode, state: NodeS
   parts.push(kindGlyph(task.kind, 17, 15));
   const badgeRoom = task.diagnostics.length > 0 ? 24 : 8;
   const textWidth = Math.min(MAX_NODE_WIDTH, w) - NODE_TEXT_LEFT - badgeRoom;
-  parts.push(`<text class="title" x="${NODE_TEXT_LEFT}" y="16">${escapeXml(fitText(task.taskId, TITLE_FONT_SIZE, textWidth))}</text>`);
+  parts.push(`<text class="title" x="${NODE_TEXT_LEFT}" y="16">${escapeXml(fitText(taskLabel(task), TITLE_FONT_SIZE, textWidth))}</text>`);
   const subtitle = (task.mapped ? `${task.operator} [ ]` : task.operator);
   parts.push(`<text class="subtitle" x="${NODE_TEXT_LEFT}" y="33">${escapeXml(fitText(subtitle, SUBTITLE_FONT_SIZE, textWidth - (task.role ? 52 : 0)))}</text>`);
   if (task.role) {

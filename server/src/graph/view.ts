@@ -117,6 +117,14 @@ function nodeWidth(title: string, subtitle: string): number {
   return Math.round(Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, text + NODE_TEXT_LEFT + NODE_TEXT_RIGHT)));
 }
 
+/**
+ * The label a task shows: inside a TaskGroup the group's frame already says the prefix, so the id
+ * without it (as Airflow's own graph view does); the hover card shows the full id.
+ */
+export function taskLabel(task: GraphTask): string {
+  return task.group !== null && task.taskId.startsWith(`${task.group}.`) ? task.taskId.slice(task.group.length + 1) : task.taskId;
+}
+
 /** The label a group shows: its own id within its parent, which is what the author wrote. */
 export function groupTitle(group: GroupModel): string {
   return group.localGroupId || group.groupId;
@@ -256,7 +264,7 @@ export function buildVisibleGraph(dag: GraphDag, options: ViewOptions): VisibleG
       id: taskNodeId(task.taskId),
       task,
       parent: visibleParent(chain),
-      width: nodeWidth(task.taskId, task.operator),
+      width: nodeWidth(taskLabel(task), task.operator),
       height: TASK_NODE_HEIGHT,
     });
   }
