@@ -109,6 +109,8 @@ interface DagRecord {
   suffixes: Map<string, number>;
   usedGroupIds: Set<string>;
   edgeKeys: Map<string, number>;
+  /** Per edge (same index as the model's edges): the expressions that declared it, as `start:end` offsets. */
+  edgeDeclarations: Set<string>[];
 }
 
 class Scope {
@@ -1207,6 +1209,7 @@ class DagModelBuilder {
       suffixes: new Map(),
       usedGroupIds: new Set(),
       edgeKeys: new Map(),
+      edgeDeclarations: [],
     };
     this.dags.push(dag);
     this.graphChanges++;
@@ -1626,17 +1629,6 @@ class DagModelBuilder {
   }
 
   private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
-    if (from === to) {
-      // `t >> t` is a cycle Airflow rejects: keep the edge for the rules (dag-cycle), out of the traversal sets.
-      const dag = from.dag;
-      const key = `${from.model.taskId}\u0000${to.model.taskId}`;
-      if (dag && !dag.edgeKeys.has(key)) {
-        dag.edgeKeys.set(key, dag.model.edges.length);
-        dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
-        this.graphChanges++;
-      }
-      return;
-    }
     // Airflow attaches a task without a DAG to the DAG of the task it is linked to.
     if (!from.dag && to.dag) this.adopt(from, to.dag);
     if (!to.dag && from.dag) this.adopt(to, from.dag);
@@ -1645,18 +1637,33 @@ class DagModelBuilder {
       if (dag && to.dag) this.note(`\`${from.model.taskId}\` and \`${to.model.taskId}\` belong to different DAGs`, node, dag);
       return;
     }
-    from.downstream.add(to);
-    to.upstream.add(from);
+    // `t >> t` is a cycle Airflow rejects: the edge is kept for the rules (dag-cycle), out of the traversal sets.
+    if (from !== to) {
+      from.downstream.add(to);
+      to.upstream.add(from);
+    }
     const key = `${from.model.taskId}\u0000${to.model.taskId}`;
     const existing = dag.edgeKeys.get(key);
     if (existing !== undefined) {
       const edge = dag.model.edges[existing]!;
       if (edge.label === null && label !== null) edge.label = label;
+      this.noteRedeclaration(dag, existing, node);
       return;
     }
     dag.edgeKeys.set(key, dag.model.edges.length);
+    dag.edgeDeclarations.push(new Set([`${node.start}:${node.end}`]));
     dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
     this.graphChanges++;
+  }
+
+  /** Records a later expression declaring an existing edge again; a loop re-running one expression is one declaration. */
+  private noteRedeclaration(dag: DagRecord, edgeIndex: number, node: Syn): void {
+    const declaredAt = dag.edgeDeclarations[edgeIndex]!;
+    const key = `${node.start}:${node.end}`;
+    if (declaredAt.has(key)) return;
+    declaredAt.add(key);
+    const edge = dag.model.edges[edgeIndex]!;
+    (edge.redeclarations ??= []).push(this.range(node));
   }
 
   private adopt(task: TaskRecord, dag: DagRecord): void {

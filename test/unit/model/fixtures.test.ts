@@ -13,6 +13,7 @@ import type { DagModel, FileModel, Range, TaskModel } from '../../../server/src/
  *             (`operator`, `group`, `kind`, `mapped`, `role`, `dynamicId`, `variable`, `callable`);
  *   edges   — `"up >> down"`, with `" [label]"` for labelled edges and `" (data)"` / `" (group)"` for
  *             data and group edges when the fixture cares (`edgeKinds: true`);
+ *   redeclared — edges declared again by other expressions, with how many times;
  *   groups  — group id → parent group id;
  *   dynamic — substrings of the reasons the model gives for what it could not resolve.
  */
@@ -31,6 +32,8 @@ interface ExpectedDag {
   groups?: Record<string, string | null>;
   edges: string[];
   edgeKinds?: boolean;
+  /** Edges declared more than once (by different expressions), as `"up >> down"` with the number of repeats. */
+  redeclared?: Record<string, number>;
   dynamic?: string[];
 }
 
@@ -87,6 +90,10 @@ function compareDag(actual: DagModel, expected: ExpectedDag, model: FileModel): 
     assert.deepEqual(Object.fromEntries(actual.groups.map((group) => [group.groupId, group.parent])), expected.groups, `${where}: groups`);
   }
   assert.deepEqual(actual.edges.map((edge) => edgeText(edge, expected.edgeKinds ?? false)).sort(), [...expected.edges].sort(), `${where}: edges`);
+  if (expected.redeclared) {
+    const repeated = actual.edges.filter((edge) => edge.redeclarations?.length).map((edge) => [`${edge.from} >> ${edge.to}`, edge.redeclarations!.length]);
+    assert.deepEqual(Object.fromEntries(repeated), expected.redeclared, `${where}: redeclared edges`);
+  }
   checkDynamic(actual.dynamic, expected.dynamic, where);
 }
 
