@@ -122,10 +122,14 @@ export const nonIdempotentTask: Rule = {
       checkStartDates(context, clockCalls);
     }
     if (clockCalls.size > 0 || randomCalls.size > 0) checkIds(context, clockCalls, randomCalls);
-    for (const task of tasks) {
-      if (clockCalls.size > 0) checkClockInArguments(context, clockCalls, task);
-      checkSql(context, task);
-      checkOutputs(context, task);
+    for (const dag of file.dags) {
+      let cleared: Set<string> | undefined;
+      const clearedInDag = () => (cleared ??= clearedTables(dag.tasks));
+      for (const task of dag.tasks) {
+        if (clockCalls.size > 0) checkClockInArguments(context, clockCalls, task);
+        checkSql(context, task, clearedInDag);
+        checkOutputs(context, task);
+      }
     }
   },
 };
@@ -345,12 +349,36 @@ function withoutSqlComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
 }
 
-function checkSql(context: RuleContext, task: TaskModel): void {
+const INSERT_TARGET = /\binsert\s+(?:into\s+)?([\w.`"\[\]]+)/gi;
+const CLEARED_TABLE = /\b(?:delete\s+from|delete|truncate\s+table|truncate|drop\s+table\s+if\s+exists|drop\s+table)\s+([\w.`"\[\]]+)/gi;
+
+function tableName(written: string): string {
+  return written.replace(/[`"[\]]/g, '').toLowerCase();
+}
+
+/**
+ * Tables that some SQL task of the DAG deletes from or truncates: a separate "clear the partition"
+ * task before the INSERT is the same delete-first pattern, split in two tasks.
+ */
+function clearedTables(tasks: readonly TaskModel[]): Set<string> {
+  const cleared = new Set<string>();
+  for (const task of tasks) {
+    if (!isSqlTask(task)) continue;
+    for (const { text } of sqlStrings(task)) {
+      for (const match of withoutSqlComments(text).matchAll(CLEARED_TABLE)) cleared.add(tableName(match[1]!));
+    }
+  }
+  return cleared;
+}
+
+function checkSql(context: RuleContext, task: TaskModel, cleared: () => Set<string>): void {
   if (!isSqlTask(task)) return;
   const statements = sqlStrings(task).filter(({ text }) => !/\.sql\s*$/i.test(text));
   if (statements.length === 0) return;
   const all = statements.map(({ text }) => withoutSqlComments(text)).join(';\n');
   if (!INSERT.test(all) || IDEMPOTENT_WRITE.test(all)) return;
+  const targets = [...all.matchAll(INSERT_TARGET)].map((match) => tableName(match[1]!));
+  if (targets.length > 0 && targets.every((table) => cleared().has(table))) return;
   const inserting = statements.find(({ text }) => INSERT.test(withoutSqlComments(text)))!;
   const argument = task.args['sql'] ?? task.args['configuration']!;
   const range = argument.value.kind === 'name' ? argument.range : inserting.value.range;
