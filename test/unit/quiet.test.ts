@@ -13,19 +13,6 @@ import { runRules } from '../../server/src/rules/engine';
  * rule at its default level, the target Airflow version detected per file — none may get a warning
  * or an error. Information and hints are allowed: they never show up as problems.
  */
-/**
- * Findings known to be false alarms on a correct fixture, each reported to the rule's owner. They are
- * tolerated (never required) so the rest of the corpus keeps guarding against new noise.
- */
-const KNOWN_NOISE: { file: string; line: number; ruleId: string; why: string }[] = [
-  {
-    file: 'a2_sql_upserts.py',
-    line: 33,
-    ruleId: 'non-idempotent-task',
-    why: 'the partition is deleted first by the upstream task clear_partition, the usual delete-then-insert in two tasks',
-  },
-];
-
 const quietDir = path.join(process.cwd(), 'test', 'fixtures', 'quiet');
 const fixtures = fs.existsSync(quietDir) ? fs.readdirSync(quietDir).filter((name) => name.endsWith('.py')).sort() : [];
 
@@ -46,7 +33,6 @@ for (const name of fixtures) {
     });
     const noisy = findings
       .filter((finding) => finding.severity === 'error' || finding.severity === 'warning')
-      .filter((finding) => !KNOWN_NOISE.some((known) => known.file === name && known.line === finding.range.start.line + 1 && known.ruleId === finding.ruleId))
       .map((finding) => `test/fixtures/quiet/${name}:${finding.range.start.line + 1}: ${finding.severity} [${finding.ruleId}] ${finding.message}`);
     assert.deepEqual([...errors, ...noisy], [], `\n${[...errors, ...noisy].join('\n')}`);
   });

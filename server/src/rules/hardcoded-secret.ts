@@ -1,6 +1,6 @@
-import type { ExprValue, KeywordArgument, Range } from '../analyzer/model';
+import type { ExprValue, Range } from '../analyzer/model';
 import type { Rule } from './rule';
-import { literalString, normalizedName, rangeKey, walkEntries, walkValues } from './support/expressions';
+import { literalString, normalizedName, rangeKey, writtenValues } from './support/expressions';
 
 /** Names whose value is a credential: `password`, `db_password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `auth_token`. */
 const SECRET_NAME = /(?:^|_)(password|passwd|pwd|secret|secret_key|secret_access_key|client_secret|api_key|apikey|access_token|auth_token|refresh_token|bearer_token|token|private_key|credentials?)$/;
@@ -18,6 +18,9 @@ const KNOWN_FORMATS: { pattern: RegExp; what: string }[] = [
   { pattern: /^sk_live_[A-Za-z0-9]{16,}$/, what: 'a Stripe secret key' },
   { pattern: /^AIza[0-9A-Za-z_-]{35}$/, what: 'a Google API key' },
 ];
+
+/** Something every known format contains, to skip the ordinary strings with one test. */
+const KNOWN_FORMAT_HINT = /AKIA|ASIA|gh[pousr]_|xox[abposr]-|hooks\.slack\.com|PRIVATE KEY|sk_live_|AIza/;
 
 /** `scheme://user:password@host`: a connection URI carrying its password. */
 const URI_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/([^\s:/@]*):([^\s@/]+)@[^\s]/i;
@@ -66,9 +69,18 @@ export const hardcodedSecret: Rule = {
       reported.add(key);
       context.report({ messageId, args, range });
     };
+    const secretNames = new Map<string, boolean>();
     const checkNamed = (name: string, value: ExprValue) => {
+      if (value.kind !== 'string') return;
+      let candidate = secretNames.get(name);
+      if (candidate === undefined) {
+        const lower = normalizedName(name);
+        candidate = lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
+        secretNames.set(name, candidate);
+      }
+      if (!candidate) return;
       const literal = literalString(value);
-      if (literal === null || value.kind !== 'string') return;
+      if (literal === null) return;
       const normalized = normalizedName(name);
       if (normalized === 'authorization' || normalized === 'proxy_authorization') {
         const credential = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(literal.trim());
@@ -79,37 +91,23 @@ export const hardcodedSecret: Rule = {
       if (isPlaceholder(literal) || literal.toLowerCase() === normalized || /\s/.test(literal.trim())) return;
       report(value.range, 'named', { name });
     };
-    const checkKeywords = (keywords: Record<string, KeywordArgument>) => {
-      for (const keyword of Object.values(keywords)) {
-        checkNamed(keyword.name, keyword.value);
-        for (const entry of walkEntries(keyword.value)) checkNamed(entry.name, entry.value);
-        for (const value of walkValues(keyword.value)) checkLiteral(value);
-      }
-    };
     const checkLiteral = (value: ExprValue) => {
       const literal = literalString(value);
-      if (literal === null || value.kind !== 'string') return;
-      const uri = URI_WITH_PASSWORD.exec(literal);
+      if (literal === null || value.kind !== 'string' || literal.length < 16) return;
+      const uri = literal.includes('@') ? URI_WITH_PASSWORD.exec(literal) : null;
       if (uri && !isPlaceholder(uri[2]!)) {
         report(value.range, 'uri', {});
         return;
       }
-      if (literal.length > 4096) return;
+      if (literal.length > 4096 || !KNOWN_FORMAT_HINT.test(literal)) return;
       const known = KNOWN_FORMATS.find((format) => format.pattern.test(literal));
       if (known) report(value.range, 'format', { what: known.what });
     };
 
-    for (const call of file.calls) {
-      checkKeywords(call.keywords);
-      for (const positional of call.positional) {
-        for (const entry of walkEntries(positional)) checkNamed(entry.name, entry.value);
-        for (const value of walkValues(positional)) checkLiteral(value);
-      }
-    }
-    for (const assignment of file.assignments) {
-      checkNamed(assignment.target, assignment.value);
-      for (const entry of walkEntries(assignment.value)) checkNamed(entry.name, entry.value);
-      for (const value of walkValues(assignment.value)) checkLiteral(value);
+    for (const { name, value } of writtenValues(file)) {
+      if (value.kind !== 'string') continue;
+      if (name !== null) checkNamed(name, value);
+      checkLiteral(value);
     }
   },
 };

@@ -28,6 +28,8 @@ export const mixedDependencyDirections: Rule = {
   },
   check(context) {
     const { text } = context;
+    // Without a single `<<` in the file no statement can mix directions.
+    if (!text.includes('<<')) return;
     for (const dag of context.file.dags) {
       const ranges = new Map<string, Range>();
       for (const edge of dag.edges) if (edge.kind === 'explicit') ranges.set(rangeKey(edge.range), edge.range);

@@ -1,6 +1,6 @@
 import type { ExprValue, FileModel, FunctionFact, Range } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
-import { allWrittenValues, literalString, rangeKey } from './support/expressions';
+import { literalString, rangeKey, writtenValues } from './support/expressions';
 import { lineIndexFor, textOf } from './support/edits';
 
 /**
@@ -24,6 +24,8 @@ const REMOVED_KEYS: Record<string, { instead: string; rename?: string }> = {
   conf: { instead: 'airflow.configuration.conf in Python code' },
 };
 
+/** A removed key written as a name (not as an attribute such as `dag_run.conf`). */
+const MENTION = new RegExp(`(?<![\\w.])(?:${Object.keys(REMOVED_KEYS).join('|')})(?!\\w)`);
 const JINJA_BLOCK = /\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g;
 const TASK_DECORATOR = /(^|\.)(task|setup|teardown)(\.\w+)?$/;
 
@@ -70,8 +72,17 @@ export const removedContextKey: Rule = {
         : undefined;
       context.report({ messageId, args: { key, instead: removed.instead }, range, ...(fix ? { fixes: [fix] } : {}) });
     };
-    for (const value of allWrittenValues(file)) checkTemplate(context, value, report);
-    for (const fn of taskFunctions(file)) checkTaskFunction(context, fn, report);
+    // One pass over the text first: most files mention none of the removed keys at all.
+    const { text } = context;
+    if (!Object.keys(REMOVED_KEYS).some((key) => text.includes(key)) || !MENTION.test(text)) return;
+    for (const { value } of writtenValues(file)) checkTemplate(context, value, report);
+    const contextVariables = new Map<string, string[]>();
+    for (const assignment of file.assignments) {
+      const owner = assignment.scope.functionName;
+      if (owner === null || !/(^|\.)get_current_context$/.test(assignment.value.qualifiedName ?? '')) continue;
+      contextVariables.set(owner, [...(contextVariables.get(owner) ?? []), assignment.target]);
+    }
+    for (const fn of taskFunctions(file)) checkTaskFunction(context, fn, contextVariables.get(fn.name) ?? [], report);
   },
 };
 
@@ -106,8 +117,8 @@ function taskFunctions(file: FileModel): FunctionFact[] {
   return file.functions.filter((fn) => callableRanges.has(rangeKey(fn.nameRange)) || callableRanges.has(rangeKey(fn.range)) || fn.decorators.some((decorator) => TASK_DECORATOR.test(decorator) && decorator.startsWith('airflow.')));
 }
 
-function checkTaskFunction(context: RuleContext, fn: FunctionFact, report: Reporter): void {
-  const { text, file } = context;
+function checkTaskFunction(context: RuleContext, fn: FunctionFact, contextVariables: readonly string[], report: Reporter): void {
+  const { text } = context;
   const lines = lineIndexFor(text);
   const signatureRange = { start: fn.nameRange.end, end: fn.bodyRange.start };
   const signature = textOf(text, signatureRange);
@@ -122,11 +133,7 @@ function checkTaskFunction(context: RuleContext, fn: FunctionFact, report: Repor
   const receivers = new Set<string>();
   for (const match of signature.matchAll(/\*\*\s*(\w+)/g)) receivers.add(match[1]!);
   if (fn.parameters.some((parameter) => parameter.replace(/^\*+/, '') === 'context')) receivers.add('context');
-  for (const assignment of file.assignments) {
-    if (assignment.scope.functionName === fn.name && /(^|\.)get_current_context$/.test(assignment.value.qualifiedName ?? '')) {
-      receivers.add(assignment.target);
-    }
-  }
+  for (const name of contextVariables) receivers.add(name);
   if (receivers.size === 0) return;
   const body = textOf(text, fn.bodyRange);
   const bodyBase = lines.offsetAt(fn.bodyRange.start);

@@ -86,25 +86,36 @@ export function callAt(file: FileModel, range: Range): CallFact | undefined {
   return index.get(rangeKey(range));
 }
 
+/** A value written in the file, with the name it was given when it has one. */
+export interface WrittenValue {
+  /** The keyword (`password=`), dict key (`"password":`) or assignment target it is the value of; null for positional arguments and list items. */
+  name: string | null;
+  value: ExprValue;
+}
+
+const writtenValueLists = new WeakMap<FileModel, WrittenValue[]>();
+
 /**
- * Every argument value of every call in the file plus every assignment's value, each visited once
- * (nested literals included): the places where DAG code writes literals.
+ * Every argument value of every call in the file and every assignment's value, nested list and dict
+ * items included: the places where DAG code writes literals. A nested call's own arguments belong to
+ * its own call fact, so each value appears once. Built once per file model and shared by the rules.
  */
-export function* allWrittenValues(file: FileModel): Generator<ExprValue> {
-  const seen = new Set<string>();
-  const visit = function* (root: ExprValue): Generator<ExprValue> {
-    for (const value of walkValues(root)) {
-      const key = rangeKey(value.range);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield value;
-    }
+export function writtenValues(file: FileModel): readonly WrittenValue[] {
+  let list = writtenValueLists.get(file);
+  if (list) return list;
+  const values: WrittenValue[] = [];
+  const walk = (name: string | null, value: ExprValue): void => {
+    values.push({ name, value });
+    if (value.items) for (const item of value.items) walk(null, item);
+    if (value.entries) for (const entry of Object.values(value.entries)) walk(entry.name, entry.value);
   };
   for (const call of file.calls) {
-    for (const value of call.positional) yield* visit(value);
-    for (const keyword of Object.values(call.keywords)) yield* visit(keyword.value);
+    for (const value of call.positional) walk(null, value);
+    for (const keyword of Object.values(call.keywords)) walk(keyword.name, keyword.value);
   }
-  for (const assignment of file.assignments) yield* visit(assignment.value);
+  for (const assignment of file.assignments) walk(assignment.target, assignment.value);
+  writtenValueLists.set(file, (list = values));
+  return list;
 }
 
 /** The name an argument was given, lower-cased with `-` folded to `_`, for pattern matching. */
