@@ -6,8 +6,8 @@ import { registerGraphPanel } from './graph/graphPanel';
 
 /** Command ids, as contributed in package.json. */
 export const Commands = {
-  restartServer: 'dagstudio.restartServer',
-  showOutput: 'dagstudio.showOutput',
+  restartServer: 'dagStudio.restartServer',
+  showOutput: 'dagStudio.showOutput',
 } as const;
 
 /**
