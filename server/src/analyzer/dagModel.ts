@@ -621,8 +621,7 @@ class DagModelBuilder {
       case 'set_comprehension':
         return this.evalComprehension(node, scope, depth);
       case 'dictionary_comprehension':
-        this.evalComprehension(node, scope, depth);
-        return UNKNOWN;
+        return this.evalComprehension(node, scope, depth);
       case 'binary_operator':
         return this.evalBinary(node, scope, depth);
       case 'unary_operator': {
@@ -731,14 +730,19 @@ class DagModelBuilder {
     if (!body) return UNKNOWN;
     const inner = new Scope(scope);
     const results: Value[] = [];
+    const entries = new Map<DictKey, Value>();
     let unrolled = true;
     const run = (index: number): void => {
       if (results.length > MAX_LIST_LENGTH) { unrolled = false; return; }
       const clause = clauses[index];
       if (!clause) {
         if (body.type === 'pair') {
-          this.eval(body, inner, depth + 1);
-          results.push(UNKNOWN);
+          const [keyNode, valueNode] = body.children;
+          const key = keyNode ? keyOf(this.eval(keyNode, inner, depth + 1)) : undefined;
+          const value = valueNode ? this.eval(valueNode, inner, depth + 1) : UNKNOWN;
+          if (key === undefined) unrolled = false;
+          else entries.set(key, value);
+          results.push(value);
         } else {
           results.push(this.eval(body, inner, depth + 1));
         }
@@ -779,7 +783,8 @@ class DagModelBuilder {
       }
     };
     run(0);
-    return unrolled ? { k: 'list', items: results } : UNKNOWN;
+    if (!unrolled) return UNKNOWN;
+    return body.type === 'pair' ? { k: 'dict', entries, syn: null, form: 'literal', dynamic: false } : { k: 'list', items: results };
   }
 
   private add(left: Value, right: Value): Value {

@@ -218,8 +218,11 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
         } else {
           let reused = false;
           let key: string | null = null;
-          if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH) {
-            key = `${type}\u0000${text.slice(start, end)}`;
+          // Error recovery depends on the surroundings, so statements with errors are neither reused nor kept;
+          // the column is part of the key because indentation decides how nested lines parse.
+          if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
+            && !(mayHaveMissing && cursor.currentNode.hasError)) {
+            key = `${type}\u0000${start - text.lastIndexOf('\n', start - 1) - 1}\u0000${text.slice(start, end)}`;
             const hit = statementCache.get(key);
             if (hit) {
               hit.generation = generation;

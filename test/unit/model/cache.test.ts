@@ -47,7 +47,11 @@ test('edits analysed with the statement cache give the same model as a cold anal
         : text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 5));
       const warm = analyzeWith(parser, text, false);
       const cold = analyzeWith(parser, text, true);
-      assert.equal(warm, cold, `${name} after edit ${edit}`);
+      if (warm !== cold) {
+        let at = 0;
+        while (warm[at] === cold[at]) at++;
+        assert.fail(`${name} after edit ${edit}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
+      }
       analyzeWith(parser, text, false);
     }
   }
