@@ -16,14 +16,14 @@ interface RemovedArgument {
 const TASK_ARGUMENTS: Record<string, RemovedArgument> = {
   provide_context: { note: 'the context is passed to any callable that accepts **context (or names the keys it needs); delete the argument' },
   task_concurrency: { replacement: 'max_active_tis_per_dag', note: 'renamed' },
-  sla: { note: 'SLAs were removed; Airflow 3.1 replaces them with deadline alerts' },
+  sla: { note: 'SLAs no longer exist, so the argument is accepted but ignored; Airflow 3.1 replaces SLAs with deadline alerts' },
   execution_date: { replacement: 'logical_date', note: 'renamed', operators: ['TriggerDagRunOperator'] },
   use_task_execution_day: { replacement: 'use_task_logical_date', note: 'renamed', operators: ['BranchDateTimeOperator', 'BranchDayOfWeekOperator', 'DayOfWeekSensor'] },
 };
 
 /** DAG arguments removed or renamed in Airflow 3. `schedule_interval` has its own rule. */
 const DAG_ARGUMENTS: Record<string, RemovedArgument> = {
-  sla_miss_callback: { note: 'SLAs were removed; Airflow 3.1 replaces them with deadline alerts' },
+  sla_miss_callback: { note: 'SLAs no longer exist, so the callback is accepted but never called; Airflow 3.1 replaces SLAs with deadline alerts' },
   fail_stop: { replacement: 'fail_fast', note: 'renamed' },
   concurrency: { replacement: 'max_active_tasks', note: 'renamed' },
 };
@@ -50,7 +50,7 @@ export const removedOperatorArgument: Rule = {
     ruff: ['AIR301', 'AIR311'],
     messages: {
       renamed: '{name}= is removed in Airflow 3; use {replacement}= instead.',
-      removed: '{name}= is removed in Airflow 3: {note}.',
+      removed: '{name}= no longer works in Airflow 3: {note}.',
       triggerRule: 'The trigger rule "{rule}" is removed in Airflow 3; use "{replacement}", which behaves the same.',
       rename: 'Rename {name}= to {replacement}=',
       remove: 'Remove {name}=',
@@ -59,7 +59,7 @@ export const removedOperatorArgument: Rule = {
       whatItDoes:
         'Finds arguments that Airflow 3 no longer accepts — `provide_context`, `task_concurrency` (now `max_active_tis_per_dag`), `sla`, `execution_date` on `TriggerDagRunOperator` (now `logical_date`), `use_task_execution_day` (now `use_task_logical_date`) on operators and in `default_args`; `sla_miss_callback`, `fail_stop` (now `fail_fast`) and `concurrency` (now `max_active_tasks`) on the DAG — and the removed trigger rules `dummy` and `none_failed_or_skipped`. A warning when the target Airflow version is 3, a hint when it is 2.',
       whyIsThisBad:
-        'Airflow 3 rejects unknown operator arguments, so a DAG passing one fails to import after the upgrade; in `default_args` the argument is silently ignored, which is worse when it was an SLA someone relies on. The replacements exist in Airflow 2 already, so the code can be migrated before the upgrade.',
+        'Airflow 3 rejects operator arguments it does not know, so a DAG passing a removed one fails to import after the upgrade. `sla` and `sla_miss_callback` are still accepted but do nothing, and arguments in `default_args` are silently ignored — worse, when an SLA was the only thing watching a pipeline. The renamed arguments exist in Airflow 2 already, so the code can be migrated before the upgrade.',
       example: 'PythonOperator(task_id="score", python_callable=score, provide_context=True, task_concurrency=4)',
       useInstead: 'PythonOperator(task_id="score", python_callable=score, max_active_tis_per_dag=4)',
       fixSafety:
