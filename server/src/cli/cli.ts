@@ -158,10 +158,11 @@ async function runGraph(parsed: ParsedArguments, io: CliIo): Promise<number> {
   const formatter = graphFormatters[format];
   if (!formatter) throw new UsageError(`unknown graph format '${format}' (expected ${Object.keys(graphFormatters).join(', ')})`);
   if (parsed.positionals.length === 0) throw new UsageError('graph needs at least one FILE');
-  const files = expandPaths(parsed.positionals, io.cwd);
+  const { files, problems } = expandPaths(parsed.positionals, io.cwd);
+  for (const problem of problems) io.stderr(`dagstudio: ${problem}\n`);
   const analyzer = await Analyzer.create();
   const inputs: GraphInput[] = [];
-  let failed = false;
+  let failed = problems.length > 0;
   for (const file of files) {
     const shown = displayPath(file, io.cwd);
     let text: string;
@@ -176,6 +177,8 @@ async function runGraph(parsed: ParsedArguments, io: CliIo): Promise<number> {
     const model = analyzer.analyze(text);
     inputs.push({ file: shown, model, errors: model.importsAirflow ? model.syntaxErrors.map((error) => ({ message: error.message, range: error.range })) : [] });
   }
+  // Nothing could be read: the error lines say it all, an empty document would only add noise.
+  if (inputs.length === 0 && failed) return EXIT_USAGE_OR_IO;
   const output = await formatter(inputs);
   const out = stringOption(parsed, 'out');
   if (out !== undefined) {
@@ -214,10 +217,11 @@ async function runCheck(parsed: ParsedArguments, io: CliIo): Promise<number> {
   const fix = parsed.options.has('fix');
   const settingsFor = settingsResolver(stringOption(parsed, 'config'), io);
 
-  const files = expandPaths(parsed.positionals, io.cwd);
+  const { files, problems } = expandPaths(parsed.positionals, io.cwd);
+  for (const problem of problems) io.stderr(`dagstudio: ${problem}\n`);
   const analyzer = await Analyzer.create();
   const sources: CheckedSource[] = [];
-  let failed = false;
+  let failed = problems.length > 0;
   let fixedCount = 0;
   let fixedFiles = 0;
   for (const file of files) {
@@ -243,6 +247,8 @@ async function runCheck(parsed: ParsedArguments, io: CliIo): Promise<number> {
       failed = true;
     }
   }
+
+  if (sources.length === 0 && failed) return EXIT_USAGE_OR_IO;
 
   // Workspace rules (duplicate-dag-id) see every file checked in this run.
   const index = new DagIdIndex();

@@ -8,10 +8,12 @@ export class UserError extends Error {}
 /**
  * The Python files named by the command line: files as given, folders searched recursively for `.py`
  * files (hidden folders, caches and virtual environments skipped), each listed once, in a stable order.
- * Throws `UserError` for a path that does not exist or a folder without Python files.
+ * A path that does not exist, or a folder without Python files, becomes a one-line problem; the other
+ * paths are still expanded, so one typo does not hide the results for the rest.
  */
-export function expandPaths(paths: readonly string[], cwd: string): string[] {
+export function expandPaths(paths: readonly string[], cwd: string): { files: string[]; problems: string[] } {
   const files: string[] = [];
+  const problems: string[] = [];
   const seen = new Set<string>();
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
@@ -19,10 +21,11 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
     try {
       stat = fs.statSync(absolute);
     } catch {
-      throw new UserError(`${given}: no such file or directory`);
+      problems.push(`${given}: no such file or directory`);
+      continue;
     }
     const found = stat.isDirectory() ? pythonFilesUnder(absolute) : [absolute];
-    if (stat.isDirectory() && found.length === 0) throw new UserError(`${given}: folder contains no Python files`);
+    if (stat.isDirectory() && found.length === 0) problems.push(`${given}: folder contains no Python files`);
     for (const file of found) {
       if (!seen.has(file)) {
         seen.add(file);
@@ -30,7 +33,7 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
       }
     }
   }
-  return files;
+  return { files, problems };
 }
 
 function pythonFilesUnder(folder: string): string[] {

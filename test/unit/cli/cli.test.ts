@@ -174,6 +174,7 @@ test('user errors are one clear line with exit code 2 and no stack trace', () =>
     assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}`);
     assert.match(result.stderr, expected, args.join(' '));
     assert.doesNotMatch(result.stderr, /\n\s+at /, `${args.join(' ')} printed a stack trace`);
+    assert.equal(result.stdout, '', `${args.join(' ')} wrote to stdout`);
   }
 });
 
@@ -186,4 +187,37 @@ test('--version and --help', () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /dagstudio graph FILE/);
   assert.match(help.stdout, /dagstudio check PATH/);
+});
+
+test('check --fix applies safe fixes in place, reports what is left, and a second run changes nothing', async () => {
+  const file = path.join(folder, 'fixable.py');
+  fs.writeFileSync(file, `import pendulum
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.empty import EmptyOperator
+
+with DAG("fixable", schedule="@daily", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=True):
+    EmptyOperator(task_id="start")
+`);
+  const before = await cli('check', 'fixable.py', '--format', 'json');
+  assert.ok(JSON.parse(before.stdout).files[0].diagnostics.some((d: { rule: string }) => d.rule === 'catchup-enabled'));
+
+  const fixed = await cli('check', 'fixable.py', '--fix', '--format', 'json');
+  assert.match(fixed.stderr, /^Fixed \d+ problems? in 1 file\.\n$/);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.match(text, /catchup=False\):\n/);
+  assert.ok(!JSON.parse(fixed.stdout).files[0].diagnostics.some((d: { rule: string }) => d.rule === 'catchup-enabled'));
+
+  const again = await cli('check', 'fixable.py', '--fix', '--format', 'json');
+  assert.equal(again.stderr, '');
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+});
+
+test('an unreadable path among good ones: the good files are still reported, exit code 2', async () => {
+  const result = await cli('check', 'grouped.py', 'missing.py', '--format', 'json');
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /missing\.py: no such file or directory/);
+  assert.deepEqual(JSON.parse(result.stdout).files.map((file: { file: string }) => file.file), ['grouped.py']);
+  const mixed = await cli('check', 'grouped.py', 'binary.py', '--format', 'json');
+  assert.equal(mixed.code, 2);
+  assert.deepEqual(JSON.parse(mixed.stdout).files.map((file: { file: string }) => file.file), ['grouped.py']);
 });
