@@ -1,8 +1,8 @@
-import type { CommentFact, FileModel, SyntaxErrorFact } from './model';
+import type { CallFact, CommentFact, DagModel, DynamicNote, FileModel, FunctionFact, Range, SyntaxErrorFact } from './model';
 import { ExpressionReader, moduleConstants } from './expressions';
 import { buildDagModel } from './dagModel';
 import { collectFacts } from './facts';
-import { collectImports, importsAirflow } from './names';
+import { classify, collectImports, importsAirflow } from './names';
 import { compileQuery, createPythonParser, parsePython, type Parser, type Tree } from './parser';
 import { LineIndex, lowerTree, type RawSyntaxError } from './syntax';
 import errorsQuerySource from './queries/errors.scm';
@@ -47,6 +47,7 @@ export function analyze(tree: Tree, text: string): FileModel {
     return { ...empty, importsAirflow: true, imports, syntaxErrors, dynamic: [{ reason: `${INTERNAL_ERROR_PREFIX}: ${(error as Error).message}`, range: lines.range(0, 0) }] };
   }
   const { calls, functions, assignments } = facts;
+  const dynamic = [...model.dynamic, ...unbuiltDags(calls, functions, model.dags)];
   const comments: CommentFact[] = lowered.comments.map((comment) => ({ text: text.slice(comment.start, comment.end), range: lines.range(comment.start, comment.end) }));
   return {
     importsAirflow: true,
@@ -58,7 +59,7 @@ export function analyze(tree: Tree, text: string): FileModel {
     assignments,
     comments,
     syntaxErrors,
-    dynamic: model.dynamic,
+    dynamic,
     lineCount: lines.lineCount,
   };
 }
@@ -75,6 +76,30 @@ export async function analyzeSource(text: string): Promise<FileModel> {
   } finally {
     tree.delete();
   }
+}
+
+function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}`;
+}
+
+/**
+ * DAG constructions the evaluation never reached — inside a method or a function called in a way it
+ * cannot follow, or an `@dag` function nobody calls — so that no DAG in the file goes unmentioned.
+ */
+function unbuiltDags(calls: CallFact[], functions: FunctionFact[], dags: DagModel[]): DynamicNote[] {
+  const built = new Set(dags.map((dag) => rangeKey(dag.range)));
+  const notes: DynamicNote[] = [];
+  for (const call of calls) {
+    if (call.qualifiedName === null || classify(call.qualifiedName)?.kind !== 'dag-class' || built.has(rangeKey(call.range))) continue;
+    const where = call.scope.functionName ? ` inside \`${call.scope.functionName}\`, which the analysis could not follow to a call` : '';
+    notes.push({ reason: `this DAG is built${where}; it is not in the model`, range: call.range });
+  }
+  const builtFunctions = new Set(dags.filter((dag) => dag.functionRange).map((dag) => rangeKey(dag.functionRange!)));
+  for (const fn of functions) {
+    if (!fn.decorators.some((decorator) => classify(decorator)?.kind === 'dag-decorator') || builtFunctions.has(rangeKey(fn.range))) continue;
+    notes.push({ reason: `\`${fn.name}\` is decorated with @dag but never called here, so Airflow does not create this DAG`, range: fn.nameRange });
+  }
+  return notes;
 }
 
 /** Syntax errors of a file that is not analysed further, found with a query (cheap when there are none). */

@@ -90,8 +90,9 @@ interface TaskRecord {
   model: TaskModel;
   dag: DagRecord | null;
   group: GroupRecord | null;
-  upstream: Set<TaskRecord>;
-  downstream: Set<TaskRecord>;
+  /** Tasks this one depends on / that depend on it, each once (edges are deduplicated before they get here). */
+  upstream: TaskRecord[];
+  downstream: TaskRecord[];
 }
 
 interface GroupRecord {
@@ -110,7 +111,7 @@ interface DagRecord {
   usedGroupIds: Set<string>;
   edgeKeys: Map<string, number>;
   /** Per edge (same index as the model's edges): the expressions that declared it, as `start:end` offsets. */
-  edgeDeclarations: Set<string>[];
+  edgeDeclarations: (string | Set<string>)[];
 }
 
 class Scope {
@@ -1392,7 +1393,7 @@ class DagModelBuilder {
 
   private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
     if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
-    const task: TaskRecord = { model, dag, group, upstream: new Set(), downstream: new Set() };
+    const task: TaskRecord = { model, dag, group, upstream: [], downstream: [] };
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
     for (let current = group; current; current = current.parent) current.tasks.push(task);
@@ -1642,11 +1643,6 @@ class DagModelBuilder {
       if (dag && to.dag) this.note(`\`${from.model.taskId}\` and \`${to.model.taskId}\` belong to different DAGs`, node, dag);
       return;
     }
-    // `t >> t` is a cycle Airflow rejects: the edge is kept for the rules (dag-cycle), out of the traversal sets.
-    if (from !== to) {
-      from.downstream.add(to);
-      to.upstream.add(from);
-    }
     const key = `${from.model.taskId}\u0000${to.model.taskId}`;
     const existing = dag.edgeKeys.get(key);
     if (existing !== undefined) {
@@ -1656,15 +1652,25 @@ class DagModelBuilder {
       return;
     }
     dag.edgeKeys.set(key, dag.model.edges.length);
-    dag.edgeDeclarations.push(new Set([`${node.start}:${node.end}`]));
+    dag.edgeDeclarations.push(`${node.start}:${node.end}`);
+    // `t >> t` is a cycle Airflow rejects: the edge is kept for the rules (dag-cycle), out of the traversal lists.
+    if (from !== to) {
+      from.downstream.push(to);
+      to.upstream.push(from);
+    }
     dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
     this.graphChanges++;
   }
 
   /** Records a later expression declaring an existing edge again; a loop re-running one expression is one declaration. */
   private noteRedeclaration(dag: DagRecord, edgeIndex: number, node: Syn): void {
-    const declaredAt = dag.edgeDeclarations[edgeIndex]!;
+    let declaredAt = dag.edgeDeclarations[edgeIndex]!;
     const key = `${node.start}:${node.end}`;
+    if (typeof declaredAt === 'string') {
+      if (declaredAt === key) return;
+      declaredAt = new Set([declaredAt]);
+      dag.edgeDeclarations[edgeIndex] = declaredAt;
+    }
     if (declaredAt.has(key)) return;
     declaredAt.add(key);
     const edge = dag.model.edges[edgeIndex]!;
@@ -1705,7 +1711,7 @@ function uniqueTaskId(taskId: string, dag: DagRecord | null, group: GroupRecord 
 /** Airflow's `TaskGroup.get_roots`: tasks of the group with no upstream inside the group. */
 function groupRoots(group: GroupRecord): TaskRecord[] {
   const members = new Set(group.tasks);
-  return group.tasks.filter((task) => ![...task.upstream].some((upstream) => members.has(upstream)));
+  return group.tasks.filter((task) => !task.upstream.some((upstream) => members.has(upstream)));
 }
 
 /**
@@ -1725,7 +1731,7 @@ function groupLeaves(group: GroupRecord): TaskRecord[] {
     }
   };
   for (const task of group.tasks) {
-    if ([...task.downstream].some((downstream) => members.has(downstream))) continue;
+    if (task.downstream.some((downstream) => members.has(downstream))) continue;
     if (task.model.role !== 'teardown') {
       if (!seen.has(task)) { seen.add(task); leaves.push(task); }
     } else {
