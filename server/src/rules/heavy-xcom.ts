@@ -3,8 +3,11 @@ import type { RuleContext, Rule } from './rule';
 import { lastSegment } from './support/expressions';
 import { lineIndexFor } from './support/edits';
 
-/** Calls whose result is bulk data: whole files, whole query results, data frames. */
-const BULK_METHOD = /\.(read|readlines|fetchall|fetchmany|to_dict|to_records|to_json|to_csv|to_parquet|to_numpy|tolist|get_records|get_pandas_df|get_df|get_polars_df|read_sql|read_sql_query|read_sql_table|collect|to_pandas|toPandas|list_keys|list_objects|download_as_bytes|download_as_string|download_as_text|readall|get_file_content)$/;
+/**
+ * Calls whose result is bulk data: whole files, whole query results, data frames. Listings
+ * (`list_keys`) are left out: returning one to feed dynamic task mapping is what XCom is for.
+ */
+const BULK_METHOD = /\.(read|readlines|fetchall|fetchmany|to_dict|to_records|to_json|to_csv|to_parquet|to_numpy|tolist|get_records|get_pandas_df|get_df|get_polars_df|read_sql|read_sql_query|read_sql_table|to_pandas|toPandas|download_as_bytes|download_as_string|download_as_text|readall|get_file_content)$/;
 const BULK_FUNCTION = /^(pandas|polars|pyarrow|dask\.dataframe)\.(read_\w+|DataFrame|concat|from_\w+)$|^(pandas|polars)\.\w*DataFrame$|^json\.load$|^pyarrow\.parquet\.read_table$/;
 
 /** Operators whose pushed XCom is a whole query result or listing. */

@@ -23,8 +23,8 @@ function isClockCall(call: CallFact): boolean {
   const name = call.qualifiedName;
   if (!name) return false;
   if (CLOCK_CALLS.has(name) || DAYS_AGO.has(name)) return true;
-  // `time.strftime("%Y-%m-%d")` with no time argument formats the current time.
-  return name === 'time.strftime' && call.positional.length === 1;
+  // `time.strftime("%Y-%m-%d")` with no time argument formats the current time; only a day matters here.
+  return name === 'time.strftime' && call.positional.length === 1 && /%[dYjmF]/.test(String(call.positional[0]!.value ?? ''));
 }
 
 function isRandomCall(call: CallFact): boolean {
@@ -33,7 +33,8 @@ function isRandomCall(call: CallFact): boolean {
 }
 
 /** Methods that turn a point in time into a day, a period or a string: what partitions and paths are made of. */
-const FORMATTING = /\.(strftime|isoformat|date|format|to_date_string|to_datetime_string|to_iso8601_string|subtract|add|replace|start_of|end_of|floor|ceil)$/;
+// Not `isoformat` / `timestamp`: a full timestamp is what audit columns and log lines record.
+const FORMATTING = /\.(strftime|date|format|to_date_string|subtract|add|replace|start_of|end_of|floor|ceil)$/;
 const LOGGING_CALLEE = /^(print|pprint|logging\.\w+|(\w+\.)*(log|logger|_log|LOG|LOGGER)\.\w+)$/;
 const DATE_LIKE_NAME = /(^|_)(date|dates|day|days|ds|dt|partition|period|cutoff|yesterday|today|tomorrow|month|year|week|since|until|window|snapshot|as_?of|watermark|run_date|batch_date|target_date|load_date|report_date|file_date|prefix|path|key|folder|table)(_|$)/i;
 
