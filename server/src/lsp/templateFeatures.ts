@@ -76,6 +76,7 @@ export function templateCompletionList(input: TemplateDocumentInput, position: P
     detail: item.detail,
     documentation: { kind: MarkupKind.Markdown, value: item.documentation },
     sortText: item.sortText,
+    filterText: item.filterText,
     ...(item.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
     textEdit: { range: result.range, newText: item.label },
   }));

@@ -21,6 +21,8 @@ export interface CatalogueEntry {
   replacement?: string;
   /** A call signature for callables (`ds_add(ds, days)`). */
   signature?: string;
+  /** Words a user may type when looking for it (`date` for `ds`), matched by completion filtering. */
+  aliases?: string[];
 }
 
 const DATE_TIME = 'pendulum.DateTime';
@@ -30,11 +32,11 @@ export const CONTEXT_VARIABLES: readonly CatalogueEntry[] = [
   { name: 'data_interval_start', type: DATE_TIME, description: 'Start of the data interval of the DAG run.', since: '2.2' },
   { name: 'data_interval_end', type: DATE_TIME, description: 'End of the data interval of the DAG run.', since: '2.2' },
   { name: 'logical_date', type: DATE_TIME, description: 'The date-time that identifies the DAG run (no real-world meaning; prefer the data interval).', since: '2.2' },
-  { name: 'ds', type: 'str', description: "The DAG run's logical date as YYYY-MM-DD; same as `{{ logical_date | ds }}`." },
-  { name: 'ds_nodash', type: 'str', description: "The DAG run's logical date as YYYYMMDD; same as `{{ logical_date | ds_nodash }}`." },
-  { name: 'ts', type: 'str', description: 'The logical date in ISO 8601, e.g. 2018-01-01T00:00:00+00:00; same as `{{ logical_date | ts }}`.' },
-  { name: 'ts_nodash', type: 'str', description: 'The logical date as 20180101T000000 (no dashes, colons or time zone).' },
-  { name: 'ts_nodash_with_tz', type: 'str', description: 'The logical date as 20180101T000000+0000.' },
+  { name: 'ds', aliases: ['date', 'datestamp'], type: 'str', description: "The DAG run's logical date as YYYY-MM-DD; same as `{{ logical_date | ds }}`." },
+  { name: 'ds_nodash', aliases: ['date', 'datestamp'], type: 'str', description: "The DAG run's logical date as YYYYMMDD; same as `{{ logical_date | ds_nodash }}`." },
+  { name: 'ts', aliases: ['timestamp', 'datetime'], type: 'str', description: 'The logical date in ISO 8601, e.g. 2018-01-01T00:00:00+00:00; same as `{{ logical_date | ts }}`.' },
+  { name: 'ts_nodash', aliases: ['timestamp'], type: 'str', description: 'The logical date as 20180101T000000 (no dashes, colons or time zone).' },
+  { name: 'ts_nodash_with_tz', aliases: ['timestamp'], type: 'str', description: 'The logical date as 20180101T000000+0000.' },
   { name: 'prev_data_interval_start_success', type: `${DATE_TIME} | None`, description: 'Start of the data interval of the previous successful DAG run.', since: '2.2' },
   { name: 'prev_data_interval_end_success', type: `${DATE_TIME} | None`, description: 'End of the data interval of the previous successful DAG run.', since: '2.2' },
   { name: 'prev_start_date_success', type: `${DATE_TIME} | None`, description: 'Start date of the previous successful DAG run, if any.' },
@@ -43,7 +45,7 @@ export const CONTEXT_VARIABLES: readonly CatalogueEntry[] = [
   { name: 'dag', type: 'DAG', description: 'The DAG being run.' },
   { name: 'task', type: 'BaseOperator', description: 'The task (operator) being run.' },
   { name: 'task_instance', type: 'TaskInstance', description: 'The running task instance (xcom_pull, try_number, hostname …).' },
-  { name: 'ti', type: 'TaskInstance', description: 'Same as `task_instance`.' },
+  { name: 'ti', aliases: ['task_instance'], type: 'TaskInstance', description: 'Same as `task_instance`.' },
   { name: 'dag_run', type: 'DagRun', description: 'The running DAG run (conf, run_type, logical_date …).' },
   { name: 'run_id', type: 'str', description: 'The run id of the current DAG run.' },
   { name: 'params', type: 'dict[str, Any]', description: "The DAG's and task's params, possibly overridden by the run's conf." },

@@ -84,7 +84,8 @@ const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', 
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
 const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
-const FLOAT = /(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?!\.)(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*[eE][+-]?\d(?:_?\d)*/y;
+/** Jinja's float: digits on both sides of the dot (`x.0` is an attribute lookup, not `x` then `.0`). */
+const FLOAT = /\d(?:_?\d)*(?:\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|[eE][+-]?\d(?:_?\d)*)/y;
 const INTEGER = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[0-9a-fA-F])+|\d(?:_?\d)*/y;
 const RAW_OPEN = /\{%[-+]?\s*raw\s*[-+]?%\}/y;
 const RAW_CLOSE = /\{%[-+]?\s*endraw\s*[-+]?%\}/g;

@@ -29,6 +29,8 @@ export interface TemplateCompletionItem {
   deprecated: boolean;
   /** Orders items: lower first. */
   sortText: string;
+  /** What completion filtering matches the typed word against: the name plus its aliases (`ds date datestamp`). */
+  filterText: string;
 }
 
 export interface TemplateCompletions {
@@ -172,11 +174,12 @@ function filterItems(scope: TemplateScope): TemplateCompletionItem[] {
 }
 
 function catalogueItem(entry: CatalogueEntry, kind: TemplateItemKind, deprecated: boolean, rank: number): TemplateCompletionItem {
-  return item(entry.signature ?? entry.name, kind, `${entry.type} · ${describeVersions(entry)}`, documentationOf(entry), deprecated, rank, entry.name);
+  const detail = `${entry.signature ? `${entry.signature} · ` : ''}${entry.type} · ${describeVersions(entry)}`;
+  return { ...item(entry.name, kind, detail, documentationOf(entry), deprecated, rank), filterText: [entry.name, ...(entry.aliases ?? [])].join(' ') };
 }
 
-function item(label: string, kind: TemplateItemKind, detail: string, documentation: string, deprecated: boolean, rank: number, name = label): TemplateCompletionItem {
-  return { label: name === label ? label : name, kind, detail: name === label ? detail : `${label} · ${detail}`, documentation, deprecated, sortText: `${rank}${name}` };
+function item(label: string, kind: TemplateItemKind, detail: string, documentation: string, deprecated: boolean, rank: number): TemplateCompletionItem {
+  return { label, kind, detail, documentation, deprecated, sortText: `${rank}${label}`, filterText: label };
 }
 
 function documentationOf(entry: CatalogueEntry): string {

@@ -98,7 +98,7 @@ export function findNameProblems(template: JinjaTemplate, scope: TemplateScope):
     if (JINJA_TESTS.includes(test.name)) continue;
     problems.push({ kind: 'unknownTest', name: test.name, start: test.start, end: test.end, suggestion: closestName(test.name, JINJA_TESTS) });
   }
-  return problems;
+  return problems.sort((a, b) => a.start - b.start);
 }
 
 /**

@@ -37,6 +37,7 @@ test('accepts the Jinja that real DAGs use', () => {
     "{% include 'header.sql' ignore missing with context %}",
     "{% from 'macros.sql' import helper as h, other %}{{ h() }}",
     "plain text with } and { and %} and #}",
+    "{{ rows.0.name }} {{ 1.5e3 + 2_000 }} {{ items[-1] }} {{ x is not none }}",
   ];
   for (const source of valid) assert.deepEqual(errorsOf(source), [], source);
 });

@@ -40,6 +40,8 @@ test('typing {{ da inside bash_command offers ds and data_interval_start, replac
   const ds = result.items.find((item) => item.label === 'ds')!;
   assert.match(ds.detail, /str · all Airflow 2 and 3 versions/);
   assert.match(ds.documentation, /YYYY-MM-DD/);
+  // Editors filter by the typed word: `da` must still find `ds` (the date stamp).
+  assert.match(ds.filterText, /\bdate\b/);
   assert.deepEqual(result.range, { start: { line: 6, character: 58 }, end: { line: 6, character: 60 } });
 });
 
