@@ -120,6 +120,8 @@ const KEEPS_OPERATORS = new Set([
 ]);
 
 const STATEMENT_CONTAINERS = new Set(['module', 'block']);
+/** Named node types without children: not asking for their children saves a wasm call each. */
+const LEAF_TYPES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'keyword_separator', 'positional_separator']);
 /** tree-sitter's builtin error symbol (`(TSSymbol)-1`), which is outside the grammar's type table. */
 const ERROR_TYPE_ID = 0xffff;
 /** When the whole file fails to parse, tree-sitter's root is an ERROR node; its stray non-statement children are the errors. */
@@ -245,7 +247,7 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
             } else if (rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type)) {
               addError({ start, end, kind: 'unexpected', token: firstWord(text.slice(start, Math.min(end, start + 40))) });
             }
-            if (!isPlainString && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
+            if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
               const entry: CacheEntry | null = key ? { syn, comments: [], errors: [] } : null;
               if (entry) openEntries.push(entry);
               frames.push({ syn, entry, key, inErrorNode: isError, inString: type === 'string' });
