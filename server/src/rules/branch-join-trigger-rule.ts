@@ -23,7 +23,7 @@ export const branchJoinTriggerRule: Rule = {
       join: 'Task "{taskId}" joins the branches of "{branch}" but keeps the trigger rule all_success: whenever a branch is not taken, this task is skipped too. Use trigger_rule="none_failed_min_one_success".',
       notDownstream: 'The branch "{branch}" returns "{returned}", which is not directly downstream of it; Airflow only follows task ids of direct downstream tasks (directly downstream: {downstream}).',
       unknownTask: 'The branch "{branch}" returns "{returned}", but this DAG has no such task or TaskGroup.',
-      missingPrefix: 'The branch "{branch}" returns "{returned}", but inside TaskGroup "{group}" the task id is "{expected}": return the full id.',
+      missingPrefix: 'The branch "{branch}" returns "{returned}", but that task is in TaskGroup "{group}": return its full id "{expected}".',
       setTriggerRule: 'Set trigger_rule="none_failed_min_one_success"',
     },
     docs: {
@@ -172,12 +172,14 @@ function checkReturnedIds(context: RuleContext, dag: DagModel, graph: DagGraph, 
       if (id === null) continue;
       if (direct.has(id) || (groups.has(id) && [...direct].some((child) => child.startsWith(`${id}.`)))) continue;
       const downstream = [...direct].map((child) => `"${child}"`).join(', ');
-      const prefixed = branch.group ? `${branch.group}.${id}` : null;
-      if (prefixed && direct.has(prefixed)) {
-        context.report({ messageId: 'missingPrefix', args: { branch: branch.taskId, returned: id, group: branch.group!, expected: prefixed }, range: item.range });
+      // The most common slip: the local id of a task inside a TaskGroup, without the group prefix.
+      const prefixed = [...direct].find((child) => child.endsWith(`.${id}`));
+      if (prefixed) {
+        const group = prefixed.slice(0, prefixed.length - id.length - 1);
+        context.report({ messageId: 'missingPrefix', args: { branch: branch.taskId, returned: id, group, expected: prefixed }, range: item.range });
       } else if (graph.tasksById.has(id) || groups.has(id)) {
         context.report({ messageId: 'notDownstream', args: { branch: branch.taskId, returned: id, downstream }, range: item.range });
-      } else {
+      } else if (!dag.tasks.some((task) => task.dynamicId)) {
         context.report({ messageId: 'unknownTask', args: { branch: branch.taskId, returned: id }, range: item.range });
       }
     }

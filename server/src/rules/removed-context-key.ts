@@ -1,6 +1,6 @@
-import type { ExprValue, FileModel, FunctionFact, Range } from '../analyzer/model';
+import type { ExprValue, FileModel, FunctionFact, Range, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
-import { literalString, rangeKey, writtenValues } from './support/expressions';
+import { callAt, literalString, rangeKey, writtenValues } from './support/expressions';
 import { lineIndexFor, textOf } from './support/edits';
 
 /**
@@ -82,7 +82,7 @@ export const removedContextKey: Rule = {
       if (owner === null || !/(^|\.)get_current_context$/.test(assignment.value.qualifiedName ?? '')) continue;
       contextVariables.set(owner, [...(contextVariables.get(owner) ?? []), assignment.target]);
     }
-    for (const fn of taskFunctions(file)) checkTaskFunction(context, fn, contextVariables.get(fn.name) ?? [], report);
+    for (const task of taskFunctions(file)) checkTaskFunction(context, task, contextVariables.get(task.fn.name) ?? [], report);
   },
 };
 
@@ -110,14 +110,38 @@ function checkTemplate(context: RuleContext, value: ExprValue, report: Reporter)
 }
 
 /** Functions that run as tasks: TaskFlow functions and the `python_callable`s of tasks. */
-function taskFunctions(file: FileModel): FunctionFact[] {
-  const callableRanges = new Set<string>();
-  for (const dag of file.dags) for (const task of dag.tasks) if (task.callable) callableRanges.add(rangeKey(task.callable.range));
-  for (const task of file.tasksWithoutDag) if (task.callable) callableRanges.add(rangeKey(task.callable.range));
-  return file.functions.filter((fn) => callableRanges.has(rangeKey(fn.nameRange)) || callableRanges.has(rangeKey(fn.range)) || fn.decorators.some((decorator) => TASK_DECORATOR.test(decorator) && decorator.startsWith('airflow.')));
+/** A function that runs as a task, with the parameters its callers fill in themselves. */
+interface TaskFunction {
+  fn: FunctionFact;
+  /** Parameter names given values by the DAG code (`op_kwargs`, arguments of the TaskFlow call), which Airflow then leaves alone. */
+  supplied: Set<string>;
 }
 
-function checkTaskFunction(context: RuleContext, fn: FunctionFact, contextVariables: readonly string[], report: Reporter): void {
+/** Functions that run as tasks: TaskFlow functions and the `python_callable`s of tasks. */
+function taskFunctions(file: FileModel): TaskFunction[] {
+  const supplied = new Map<string, Set<string>>();
+  const note = (task: TaskModel) => {
+    if (!task.callable) return;
+    const key = rangeKey(task.callable.range);
+    let names = supplied.get(key);
+    if (!names) supplied.set(key, (names = new Set()));
+    for (const name of Object.keys(task.args.op_kwargs?.value.entries ?? {})) names.add(name);
+    const call = task.kind === 'taskflow' ? callAt(file, task.range) : undefined;
+    if (call) for (const name of Object.keys(call.keywords)) names.add(name);
+  };
+  for (const dag of file.dags) dag.tasks.forEach(note);
+  file.tasksWithoutDag.forEach(note);
+  const functions: TaskFunction[] = [];
+  for (const fn of file.functions) {
+    const names = supplied.get(rangeKey(fn.nameRange)) ?? supplied.get(rangeKey(fn.range));
+    if (names || fn.decorators.some((decorator) => TASK_DECORATOR.test(decorator) && decorator.startsWith('airflow.'))) {
+      functions.push({ fn, supplied: names ?? new Set() });
+    }
+  }
+  return functions;
+}
+
+function checkTaskFunction(context: RuleContext, { fn, supplied }: TaskFunction, contextVariables: readonly string[], report: Reporter): void {
   const { text } = context;
   const lines = lineIndexFor(text);
   const signatureRange = { start: fn.nameRange.end, end: fn.bodyRange.start };
@@ -125,7 +149,8 @@ function checkTaskFunction(context: RuleContext, fn: FunctionFact, contextVariab
   const signatureBase = lines.offsetAt(signatureRange.start);
   for (const raw of fn.parameters) {
     const name = raw.replace(/^\*+/, '').replace(/[:=].*$/, '').trim();
-    if (raw.startsWith('*') || !(name in REMOVED_KEYS)) continue;
+    // `conf` is too common a parameter name to mean the removed key; supplied parameters are the caller's.
+    if (raw.startsWith('*') || !(name in REMOVED_KEYS) || name === 'conf' || supplied.has(name)) continue;
     const match = new RegExp(`(?<![\\w.*])${name}(?!\\w)`).exec(signature);
     if (match) report({ start: lines.positionAt(signatureBase + match.index), end: lines.positionAt(signatureBase + match.index + name.length) }, 'parameter', name);
   }
