@@ -66,6 +66,8 @@ export function validateSettings(raw: unknown, source: ConfigSource, validateOpt
 
 interface Naming {
   root: string;
+  /** An option's name as this source spells it. */
+  optionName(name: string): string;
   top(key: string): string;
   rule(rulesKey: string, ruleId: string): string;
   option(optionsKey: string, ruleId: string, option: string): string;
@@ -73,6 +75,7 @@ interface Naming {
 
 const pyprojectNaming: Naming = {
   root: '[tool.dagstudio]',
+  optionName: (name) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`),
   top: (key) => `[tool.dagstudio] ${key}`,
   rule: (rulesKey, ruleId) => `[tool.dagstudio.${rulesKey}] ${ruleId}`,
   option: (optionsKey, ruleId, option) => `[tool.dagstudio.${optionsKey}.${ruleId}] ${option}`,
@@ -80,6 +83,7 @@ const pyprojectNaming: Naming = {
 
 const vscodeNaming: Naming = {
   root: 'dagstudio',
+  optionName: (name) => name,
   top: (key) => `dagstudio.${key}`,
   rule: (rulesKey, ruleId) => `dagstudio.${rulesKey}.${ruleId}`,
   option: (optionsKey, ruleId, option) => `dagstudio.${optionsKey}.${ruleId}.${option}`,
@@ -137,7 +141,7 @@ function validateRuleOptions(
       const optionName = camelCase(name);
       const option = declared[optionName];
       if (!option) {
-        const known = Object.keys(declared);
+        const known = Object.keys(declared).map((known) => naming.optionName(known));
         problems.push(problem(key, known.length > 0 ? `unknown option; ${ruleId} has ${known.join(', ')}` : `unknown option; ${ruleId} has no options`));
         continue;
       }

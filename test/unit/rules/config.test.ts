@@ -65,3 +65,21 @@ test('finds the nearest pyproject.toml that has a [tool.dagstudio] table', () =>
   assert.equal(findNearestPyproject(nested), path.join(root, 'pyproject.toml'));
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+test('rule options are checked against the rule\'s metadata, in kebab-case or camelCase', () => {
+  const config = loadPyprojectConfig([
+    '[tool.dagstudio.options.heavy-xcom]',
+    'max-pulls-per-task = 8',
+    '[tool.dagstudio.options.missing-retries]',
+    'retries = "three"',
+    'colour = 1',
+  ].join('\n'));
+  assert.deepEqual(config.settings.options, { 'heavy-xcom': { maxPullsPerTask: 8 } });
+  assert.deepEqual(config.problems.map((problem) => problem.message), [
+    '[tool.dagstudio.options.missing-retries] retries: expected a non-negative number, got "three"',
+    '[tool.dagstudio.options.missing-retries] colour: unknown option; missing-retries has retries, retry-delay-minutes',
+  ]);
+  const editor = validateSettings({ ruleOptions: { 'heavy-xcom': { maxPullsPerTask: 2 } }, rules: { 'dag-cycle': 'default', 'heavy-xcom': 'Info' } }, 'vscode');
+  assert.deepEqual(editor.problems, []);
+  assert.deepEqual(editor.settings, { options: { 'heavy-xcom': { maxPullsPerTask: 2 } }, rules: { 'heavy-xcom': 'information' } });
+});
