@@ -100,9 +100,8 @@ export class ExpressionReader {
   }
 
   kindOf(node: Syn): ExprKind {
-    if (node.type === 'string' && stringLiteral(node, this.text) === null && /^[A-Za-z]*[fF]/.test(this.text.slice(node.start, node.start + 4))) {
-      return 'fstring';
-    }
+    if (node.type === 'string' && node.children.length > 0) return 'fstring';
+    if (node.type === 'string' && /^[A-Za-z]*[fF]/.test(this.text.slice(node.start, node.start + 4))) return 'fstring';
     return KIND_BY_TYPE[node.type] ?? 'other';
   }
 

@@ -346,8 +346,16 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
+  /** The line found last: consecutive lookups are usually on the same line, which skips the search. */
+  private lastLine = 0;
+
   position(offset: number): Position {
     const clamped = offset < 0 ? 0 : offset > this.length ? this.length : offset;
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last]! <= clamped && (last + 1 === starts.length || starts[last + 1]! > clamped)) {
+      return { line: last, character: clamped - starts[last]! };
+    }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -355,6 +363,7 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= clamped) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low, character: clamped - this.lineStarts[low]! };
   }
 
