@@ -42,6 +42,8 @@ interface Analysis {
   version: number;
   model: FileModel;
   findings: Finding[];
+  /** The graph of this version, built on the first `dagStudio/graph` request. */
+  snapshot?: GraphSnapshot;
 }
 
 interface OpenDocument {
@@ -352,9 +354,12 @@ export class DagStudioServer {
     for (const document of this.documents.values()) {
       if (document.uri === exceptUri || !document.analysis || !document.settings) continue;
       if (!document.analysis.model.dags.some((dag) => dag.dagId !== null && ids.has(dag.dagId))) continue;
+      // An edit is pending: its analysis will see the new workspace facts anyway.
+      if (document.analysis.version !== document.parsed.version) continue;
       this.guard('recheck', () => {
         const analysis = document.analysis!;
         analysis.findings = this.findingsFor(document, analysis.model, document.parsed.text);
+        delete analysis.snapshot;
         this.publish(document);
         this.sendGraphDidChange(document.uri, analysis.version);
       });
@@ -370,7 +375,9 @@ export class DagStudioServer {
     const document = this.documents.get(uri);
     const analysis = this.currentAnalysis(uri);
     if (!document || !analysis) return emptySnapshot(uri, document?.parsed.version ?? 0);
-    return toGraphSnapshot(analysis.model, analysis.findings, uri, analysis.version);
+    // The panel may ask several times per version (reloads, several views): build it once.
+    analysis.snapshot ??= toGraphSnapshot(analysis.model, analysis.findings, uri, analysis.version);
+    return analysis.snapshot;
   }
 
   private reloadConfiguration(): void {

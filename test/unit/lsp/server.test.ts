@@ -173,6 +173,43 @@ test('code actions offer ignore comments for a diagnostic; stale fixes are not o
   await client.close(uri);
 });
 
+test('quick fixes come from the diagnostic data and apply to the document', async () => {
+  const uri = 'untitled:Fix-1';
+  const text = `import pendulum
+from airflow.sdk import DAG
+from airflow.providers.standard.operators.empty import EmptyOperator
+
+with DAG("backfills", schedule="@daily", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=True):
+    EmptyOperator(task_id="start")
+`;
+  await client.open(uri, text, 1);
+  const diagnostics = await client.diagnosticsFor(uri, 1);
+  const catchup = diagnostics.find((diagnostic) => diagnostic.code === 'catchup-enabled');
+  assert.ok(catchup, JSON.stringify(diagnostics.map((diagnostic) => diagnostic.code)));
+  const fixes = (catchup.data as { fixes: { title: string }[] }).fixes;
+  assert.ok(fixes.length > 0);
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: catchup.range, context: { diagnostics: [catchup], only: ['quickfix'] } });
+  const fix = actions.find((action) => action.title === fixes[0]!.title);
+  assert.ok(fix, actions.map((action) => action.title).join(', '));
+  assert.equal(fix.kind, 'quickfix');
+  assert.deepEqual(fix.diagnostics, [catchup]);
+  const edits = fix.edit!.changes![uri]!;
+  // Apply the edits (end to start) as the editor would, and check the finding is gone.
+  const lines = text.split('\n');
+  const offsetOf = (position: { line: number; character: number }) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  let fixed = text;
+  for (const edit of [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start))) {
+    fixed = fixed.slice(0, offsetOf(edit.range.start)) + edit.newText + fixed.slice(offsetOf(edit.range.end));
+  }
+  assert.match(fixed, /catchup=False/);
+  await client.change(uri, 2, [{ text: fixed }]);
+  const after = await client.diagnosticsFor(uri, 2);
+  assert.ok(!after.some((diagnostic) => diagnostic.code === 'catchup-enabled'));
+  const refactorOnly = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: catchup.range, context: { diagnostics: [catchup], only: ['refactor'] } });
+  assert.deepEqual(refactorOnly, []);
+  await client.close(uri);
+});
+
 test('dagStudio/graph answers the current graph and graphDidChange follows each analysis', async () => {
   const uri = 'untitled:Graph-1';
   await client.open(uri, CYCLE_DAG, 1);
