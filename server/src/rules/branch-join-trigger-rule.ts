@@ -4,6 +4,7 @@ import type { Fix, Rule, RuleContext } from './rule';
 import { dagGraph, reachableFrom, type DagGraph } from './support/dag-graph';
 import { literalString, sameRange, taskRange } from './support/expressions';
 import { insertKeywordArgument, lineIndexFor, replaceValue } from './support/edits';
+import { deduplicated } from './support/report';
 
 const JOIN_RULE = 'none_failed_min_one_success';
 
@@ -24,7 +25,6 @@ export const branchJoinTriggerRule: Rule = {
       notDownstream: 'The branch "{branch}" returns "{returned}", which is not directly downstream of it; Airflow only follows task ids of direct downstream tasks (directly downstream: {downstream}).',
       unknownTask: 'The branch "{branch}" returns "{returned}", but this DAG has no such task or TaskGroup.',
       missingPrefix: 'The branch "{branch}" returns "{returned}", but that task is in TaskGroup "{group}": return its full id "{expected}".',
-      setTriggerRule: 'Set trigger_rule="none_failed_min_one_success"',
     },
     docs: {
       whatItDoes:
@@ -52,7 +52,8 @@ export const branchJoinTriggerRule: Rule = {
         'The fix sets `trigger_rule="none_failed_min_one_success"` on the joining task (replacing an explicit `all_success`). That is what the join needs to run after a branch: it still never runs after a failure upstream. A short-circuit operator is not checked: by default it skips everything downstream whatever the trigger rules.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     for (const dag of file.dags) {
       const branches = dag.tasks.filter((task) => task.kind === 'branch');

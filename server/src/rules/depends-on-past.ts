@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { dagLabel, literalBoolean, rangeKey } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /** `depends_on_past=True` on a task or in `default_args`: explain what it commits the DAG to. */
 export const dependsOnPast: Rule = {
@@ -21,7 +22,8 @@ export const dependsOnPast: Rule = {
       useInstead: 'default_args = {"retries": 2}',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const reported = new Set<string>();
     for (const dag of context.file.dags) {
       const fromDefaults = dag.defaultArgs?.entries.depends_on_past;

@@ -3,6 +3,7 @@ import type { Fix, Rule } from './rule';
 import { comparePositions, compareRanges } from './text';
 import { containsRange, rangeKey } from './support/expressions';
 import { lineIndexFor, textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 /**
  * The same dependency declared twice in one DAG (`extract >> load` here and again further down), as
@@ -18,7 +19,6 @@ export const duplicateDependency: Rule = {
     fix: 'safe',
     messages: {
       duplicate: 'The dependency {from} >> {to} is already declared; this repeat has no effect.',
-      removeFix: 'Remove the repeated dependency',
     },
     docs: {
       whatItDoes:
@@ -34,7 +34,8 @@ export const duplicateDependency: Rule = {
         'The fix deletes the repeated statement only when it declares nothing but repeats (a whole statement on its own lines, with another statement left in its block); removing an edge that is declared elsewhere never changes the DAG. Repeats inside a longer statement are reported without a fix.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { text } = context;
     for (const dag of context.file.dags) {
       const firsts = new Set<string>();

@@ -1,6 +1,7 @@
 import type { TaskModel } from '../analyzer/model';
 import type { Rule } from './rule';
 import { dagLabel, rangeKey, taskRange } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /**
  * Two tasks of one DAG with the same id, as Airflow computes it (TaskGroup prefixes included).
@@ -34,7 +35,8 @@ export const duplicateTaskId: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       const dagName = dagLabel(dag);
       const first = new Map<string, TaskModel>();

@@ -1,6 +1,7 @@
 import type { ExprValue, Range } from '../analyzer/model';
 import type { Rule } from './rule';
 import { literalString, normalizedName, rangeKey, writtenValues } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /** Names whose value is a credential: `password`, `db_password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `auth_token`. */
 const SECRET_NAME = /(?:^|_)(password|passwd|pwd|secret|secret_key|secret_access_key|client_secret|api_key|apikey|access_token|auth_token|refresh_token|bearer_token|token|private_key|credentials?)$/;
@@ -60,7 +61,8 @@ export const hardcodedSecret: Rule = {
       useInstead: 'load = SQLExecuteQueryOperator(task_id="load", sql="load.sql", conn_id="warehouse")',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     const reported = new Set<string>();
     const report = (range: Range, messageId: string, args: Record<string, string>) => {

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { dagLabel, hasUnpackedArguments } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /** A DAG without `dagrun_timeout`. */
 export const missingDagrunTimeout: Rule = {
@@ -28,7 +29,8 @@ export const missingDagrunTimeout: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       if (dag.args.dagrun_timeout || hasUnpackedArguments(context.text, dag)) continue;
       context.report({

@@ -2,6 +2,7 @@ import type { TaskModel } from '../analyzer/model';
 import { effectiveArgument } from '../analyzer/effective';
 import type { Rule } from './rule';
 import { dagLabel, taskRange } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /** Tasks that do no work of their own or are bounded otherwise (a sensor's own `timeout`). */
 const EXEMPT_KINDS = new Set<TaskModel['kind']>(['empty', 'sensor']);
@@ -39,7 +40,8 @@ export const missingExecutionTimeout: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       if (dag.defaultArgs && (dag.defaultArgs.dynamic || dag.defaultArgs.form === 'unknown')) continue;
       const fromDefaults = dag.defaultArgs?.entries.execution_timeout;

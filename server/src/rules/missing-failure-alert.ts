@@ -1,6 +1,7 @@
 import type { KeywordArgument } from '../analyzer/model';
 import type { Rule } from './rule';
 import { dagLabel, hasUnpackedArguments, literalBoolean, literalString } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /**
  * A DAG where a failure would reach nobody: no `on_failure_callback` on the DAG or in `default_args`
@@ -34,7 +35,8 @@ export const missingFailureAlert: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       const defaults = dag.defaultArgs;
       if (defaults && (defaults.dynamic || defaults.form === 'unknown')) continue;

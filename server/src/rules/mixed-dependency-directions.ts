@@ -3,6 +3,7 @@ import type { Rule } from './rule';
 import { comparePositions } from './text';
 import { rangeKey } from './support/expressions';
 import { textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 /** One statement that wires dependencies with both `>>` and `<<`. */
 export const mixedDependencyDirections: Rule = {
@@ -26,7 +27,8 @@ export const mixedDependencyDirections: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { text } = context;
     // Without a single `<<` in the file no statement can mix directions.
     if (!text.includes('<<')) return;

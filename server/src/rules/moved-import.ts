@@ -2,6 +2,7 @@ import type { ExprValue, FileModel, ImportFact, Range } from '../analyzer/model'
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
 import { rangeKey, walkValues } from './support/expressions';
 import { countWord, identifierOccurrences, lineIndexFor, removeArgument, textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 interface Move {
   /** Where the name lives in Airflow 3. */
@@ -92,7 +93,6 @@ export const movedImport: Rule = {
     messages: {
       removed: '{old} is removed in Airflow 3; use {new}.',
       deprecated: '{old} moved to {new} in Airflow 3; the old import still works through a deprecation shim that will be removed.',
-      update: 'Import {new}',
     },
     docs: {
       whatItDoes:
@@ -115,7 +115,8 @@ export const movedImport: Rule = {
         'The fix rewrites the import and, when the name changes (`DummyOperator` → `EmptyOperator`, `Dataset` → `Asset`), every use of it; when some use cannot be proven found, it imports the new name under the old one instead (`import EmptyOperator as DummyOperator`). When the target is Airflow 2 only replacements that exist in Airflow 2 are offered (`DummyOperator` → `airflow.operators.empty.EmptyOperator`). The provider modules need `apache-airflow-providers-standard` installed, which Airflow 3 ships with.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const fact of context.file.imports) {
       if (fact.kind !== 'symbol') continue;
       const move = MOVES[fact.qualifiedName];

@@ -2,6 +2,7 @@ import type { CallFact, ExprValue, FileModel, KeywordArgument } from '../analyze
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
 import { callAt, rangeKey } from './support/expressions';
 import { addImport, insertKeywordArgument, moduleAlias, textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 const NAIVE_CONSTRUCTORS = new Set(['datetime.datetime']);
 
@@ -25,7 +26,6 @@ export const naiveStartDate: Rule = {
     },
     messages: {
       naive: 'start_date {written} has no timezone; Airflow reads it in the deployment\'s default timezone. Use pendulum.datetime(..., tz="{timezone}").',
-      useTimezone: 'Use pendulum.datetime(..., tz="{timezone}")',
     },
     docs: {
       whatItDoes:
@@ -38,7 +38,8 @@ export const naiveStartDate: Rule = {
         'The fix rewrites the call as `pendulum.datetime(<same arguments>, tz="UTC")` (the timezone is the `timezone` option) and adds `import pendulum` when needed. It keeps the schedule only if the deployment\'s default timezone is the one written; that cannot be known from the file, so the fix is unsafe.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     const reported = new Set<string>();
     const check = (argument: KeywordArgument | undefined) => {

@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { taskRange } from './support/expressions';
 import { dagGraph } from './support/dag-graph';
+import { deduplicated } from './support/report';
 
 /**
  * A task with no upstream and no downstream in a DAG whose other tasks are wired together. DAGs
@@ -36,7 +37,8 @@ export const orphanTask: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       if (dag.tasks.length < 3 || dag.edges.length === 0 || dag.dynamic.length > 0) continue;
       if (dag.tasks.some((task) => task.dynamicId)) continue;

@@ -2,6 +2,7 @@ import type { ExprValue, FileModel, FunctionFact, Range, TaskModel } from '../an
 import type { Fix, Rule, RuleContext } from './rule';
 import { callAt, literalString, rangeKey, writtenValues } from './support/expressions';
 import { lineIndexFor, textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 /**
  * Template context keys Airflow 2 offered and Airflow 3 removed: the keys of Airflow 2's context that
@@ -47,7 +48,6 @@ export const removedContextKey: Rule = {
       template: '"{key}" is not in the template context of Airflow 3; use {instead}.',
       lookup: 'The context key "{key}" is removed in Airflow 3; use {instead}.',
       parameter: 'Parameter "{key}" asks for a context key removed in Airflow 3; it will not be passed. Use {instead}.',
-      rename: 'Use "{replacement}"',
     },
     docs: {
       whatItDoes:
@@ -60,7 +60,8 @@ export const removedContextKey: Rule = {
         'Only one-to-one renames get a fix (`execution_date` → `logical_date`, `next_execution_date` → `data_interval_end`, `prev_execution_date_success` → `prev_data_interval_start_success`, `triggering_dataset_events` → `triggering_asset_events`) in templates and context look-ups; on Airflow 2.2 and later the new key holds the same value. Parameters and keys without an exact equivalent are reported without a fix.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     const reported = new Set<string>();
     const report = (range: Range, messageId: string, key: string) => {

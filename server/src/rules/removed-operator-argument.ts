@@ -2,6 +2,7 @@ import type { KeywordArgument, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
 import { lastSegment, literalString, rangeKey } from './support/expressions';
 import { removeArgument, renameKeyword, replaceValue } from './support/edits';
+import { deduplicated } from './support/report';
 
 interface RemovedArgument {
   /** The argument that replaces it, when there is one. */
@@ -52,8 +53,6 @@ export const removedOperatorArgument: Rule = {
       renamed: '{name}= is removed in Airflow 3; use {replacement}= instead.',
       removed: '{name}= no longer works in Airflow 3: {note}.',
       triggerRule: 'The trigger rule "{rule}" is removed in Airflow 3; use "{replacement}", which behaves the same.',
-      rename: 'Rename {name}= to {replacement}=',
-      remove: 'Remove {name}=',
     },
     docs: {
       whatItDoes:
@@ -66,7 +65,8 @@ export const removedOperatorArgument: Rule = {
         'Renames keep the behaviour (the new names exist since Airflow 2.2–2.6). Removing `provide_context` changes nothing: Airflow 2 and 3 pass the context to callables that accept it. `sla` and `sla_miss_callback` have no automatic replacement.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const reported = new Set<string>();
     const report = (argument: KeywordArgument, removed: RemovedArgument, task: TaskModel | null) => {
       if (reported.has(rangeKey(argument.range))) return;

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { renameKeyword } from './support/edits';
+import { deduplicated } from './support/report';
 
 const RENAMED = ['schedule_interval', 'timetable'] as const;
 
@@ -15,7 +16,6 @@ export const scheduleIntervalDeprecated: Rule = {
     ruff: ['AIR301'],
     messages: {
       renamed: '{name}= is removed in Airflow 3 (deprecated since 2.4); use schedule= instead.',
-      useSchedule: 'Rename {name}= to schedule=',
     },
     docs: {
       whatItDoes: 'Finds DAGs (`DAG(...)`, `@dag(...)`) scheduled with the `schedule_interval` or `timetable` argument. The finding is a warning when the target Airflow version is 3 and a hint when it is 2.',
@@ -26,7 +26,8 @@ export const scheduleIntervalDeprecated: Rule = {
       fixSafety: 'Renaming the keyword keeps the schedule exactly as it was on Airflow 2.4 and later. The fix is not offered when the DAG also passes `schedule=`.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     for (const dag of context.file.dags) {
       for (const name of RENAMED) {
         const argument = dag.args[name];

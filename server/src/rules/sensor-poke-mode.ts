@@ -4,6 +4,7 @@ import type { TaskModel } from '../analyzer/model';
 import { durationSeconds, formatSeconds } from './support/durations';
 import { literalBoolean, literalString, taskRange } from './support/expressions';
 import { insertKeywordArgument, replaceValue } from './support/edits';
+import { deduplicated } from './support/report';
 
 /** Airflow's `BaseSensorOperator` defaults. */
 const DEFAULT_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -35,11 +36,10 @@ export const sensorPokeMode: Rule = {
     messages: {
       longTimeout: 'Sensor "{taskId}" waits in poke mode for up to {timeout}{defaulted}, holding a worker slot the whole time; use mode="reschedule" or deferrable=True.',
       longInterval: 'Sensor "{taskId}" sleeps {interval} between checks in poke mode, holding a worker slot while it sleeps; use mode="reschedule" or deferrable=True.',
-      reschedule: 'Use mode="reschedule"',
     },
     docs: {
       whatItDoes:
-        'Finds sensors in `poke` mode (the default) that may wait long — a `timeout` above `maxPokeTimeoutSeconds`, or no `timeout`, which means 7 days — or that sleep at least `maxPokeIntervalSeconds` between checks. `mode` and `deferrable` are read from the task and from `default_args`.',
+        'Finds sensors in `poke` mode (the default) that may wait long — a `timeout` above the `max-poke-timeout-seconds` option (one hour by default), or no `timeout`, which means 7 days — or that sleep at least `max-poke-interval-seconds` (five minutes) between checks. `mode` and `deferrable` are read from the task and from `default_args`.',
       whyIsThisBad:
         'In poke mode a sensor keeps its worker slot (and pool slot) for its entire wait, even while sleeping between checks. A handful of sensors waiting for late files can fill a deployment\'s workers and stall every other DAG. In `reschedule` mode the sensor frees its slot between checks; a deferrable sensor waits in the triggerer at almost no cost.',
       example: 'wait = S3KeySensor(task_id="wait_for_export", bucket_key="exports/{{ ds }}/done", timeout=6 * 3600)',
@@ -48,7 +48,8 @@ export const sensorPokeMode: Rule = {
         'The fix sets `mode="reschedule"`. It is marked unsafe because a custom sensor that keeps state in memory between pokes loses it when rescheduled, and mapped sensors need Airflow 2.6 or later in reschedule mode; for the sensors Airflow and its providers ship, the change only frees the worker between checks.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const maxTimeout = context.option<number>('maxPokeTimeoutSeconds');
     const maxInterval = context.option<number>('maxPokeIntervalSeconds');
     for (const dag of context.file.dags) {

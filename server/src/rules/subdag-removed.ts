@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { taskRange } from './support/expressions';
+import { deduplicated } from './support/report';
 
 const SUBDAG_MODULES = /^airflow\.operators\.(subdag|subdag_operator)(\.|$)/;
 
@@ -35,7 +36,8 @@ export const subdagRemoved: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     let reportedTask = false;
     for (const dag of file.dags) {

@@ -2,6 +2,7 @@ import type { ExprValue, FileModel, Position, Range, TaskModel } from '../analyz
 import type { Fix, Rule, TextEdit } from './rule';
 import { rangeKey, sameRange, walkValues } from './support/expressions';
 import { identifierOccurrences, isIdentifier, lineIndexFor, textOf } from './support/edits';
+import { deduplicated } from './support/report';
 
 /**
  * Ruff's AIR001: an operator assigned to a variable whose name differs from its literal `task_id`.
@@ -18,7 +19,6 @@ export const taskIdMismatch: Rule = {
     ruff: ['AIR001'],
     messages: {
       mismatch: 'Task variable "{variable}" should match its task_id "{taskId}".',
-      rename: 'Rename "{variable}" to "{taskId}"',
     },
     docs: {
       whatItDoes:
@@ -31,7 +31,8 @@ export const taskIdMismatch: Rule = {
         'The fix renames the variable and all its uses in this file. It is offered only when every occurrence of the old name in the file is a use the analyzer understood, and the new name is not used anywhere yet; it is still unsafe because another module importing the variable by name would break.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file, text } = context;
     for (const dag of file.dags) {
       for (const task of dag.tasks) {

@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { callAt, taskRange } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /**
  * An operator or TaskFlow call that the model could attach to no DAG: not inside a `with DAG(...)`
@@ -32,7 +33,8 @@ export const taskWithoutDag: Rule = {
       ].join('\n'),
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     for (const task of file.tasksWithoutDag) {
       if (task.args.dag || task.args.task_group) continue;

@@ -1,6 +1,7 @@
 import type { CallFact, FileModel, ImportFact } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
 import { lastSegment, literalString, sameRange, walkValues } from './support/expressions';
+import { deduplicated } from './support/report';
 
 /** What a parse-time call costs, by message id. */
 type CallKind = 'variable' | 'connection' | 'hook' | 'http' | 'database';
@@ -65,11 +66,10 @@ export const topLevelCode: Rule = {
       http: '{callee}() makes an HTTP request every time the scheduler parses this file; make it inside a task.',
       database: '{callee}() opens a database connection every time the scheduler parses this file; connect inside a task.',
       heavyImport: '"{module}" is imported at module level but used only inside tasks: the scheduler pays for the import on every parse. Import it inside the task functions.',
-      templateFix: 'Use the template "{{ var.value.{key} }}"',
     },
     docs: {
       whatItDoes:
-        'Finds code that runs when the scheduler parses the DAG file rather than when a task runs: `Variable.get`, `BaseHook.get_connection` / `Connection.get`, hook instances, HTTP requests (`requests`, `httpx`, `urllib`) and database connections (DB-API `connect`, `create_engine`, `pandas.read_sql`) at module level, in a `with DAG(...)` body or in an `@dag` function body. Also finds heavy libraries (`heavyModules` option) imported at module level when every use of them is inside task code.',
+        'Finds code that runs when the scheduler parses the DAG file rather than when a task runs: `Variable.get`, `BaseHook.get_connection` / `Connection.get`, hook instances, HTTP requests (`requests`, `httpx`, `urllib`) and database connections (DB-API `connect`, `create_engine`, `pandas.read_sql`) at module level, in a `with DAG(...)` body or in an `@dag` function body. Also finds heavy libraries (the `heavy-modules` option: pandas, numpy, TensorFlow, PyTorch, scikit-learn, …) imported at module level when every use of them is inside task code.',
       whyIsThisBad:
         'The DAG processor re-imports every DAG file every `min_file_process_interval` (30 s by default). Top-level work is repeated each time: a Variable read is a metadata-database query (or a secrets-backend API call), a connection lookup or HTTP call adds latency and load, and a slow parse hits `dagbag_import_timeout` and makes the DAG disappear. Heavy imports such as pandas or TensorFlow add seconds to every parse although only the worker running the task needs them.',
       example: [
@@ -82,7 +82,8 @@ export const topLevelCode: Rule = {
         'For `Variable.get("key")` passed directly (or inside a list or dict) to a templated field of a well-known operator, the fix writes `"{{ var.value.key }}"`: the value is then read when the task runs instead of at every parse, with the same result. Calls with `default_var` or `deserialize_json` have no fix.',
     },
   },
-  check(context) {
+  check(checkContext) {
+    const context = deduplicated(checkContext);
     const { file } = context;
     for (const call of file.calls) {
       if (!call.scope.parseTime || !call.qualifiedName) continue;
