@@ -34,7 +34,11 @@ type Value =
   | { k: 'bool'; v: boolean }
   | { k: 'none' }
   | { k: 'list'; items: Value[] }
-  | { k: 'dict'; entries: Map<DictKey, Value>; syn: Syn | null; form: 'literal' | 'dict-call'; dynamic: boolean }
+  | {
+    k: 'dict'; entries: Map<DictKey, Value>; syn: Syn | null; form: 'literal' | 'dict-call'; dynamic: boolean;
+    /** Entries written elsewhere and merged in (`**BASE`, `dict(BASE, ...)`), as written there. */
+    inherited?: Record<string, KeywordArgument>;
+  }
   | { k: 'task'; task: TaskRecord }
   | { k: 'group'; group: GroupRecord }
   | { k: 'dag'; dag: DagRecord }
@@ -709,6 +713,7 @@ class DagModelBuilder {
   private evalDict(node: Syn, scope: Scope, depth: number): Value {
     const entries = new Map<DictKey, Value>();
     let dynamic = false;
+    let inherited: Record<string, KeywordArgument> | undefined;
     for (const child of node.children) {
       if (child.type === 'pair') {
         const [key, value] = child.children;
@@ -719,11 +724,23 @@ class DagModelBuilder {
         else dynamic = true;
       } else if (child.type === 'dictionary_splat') {
         const inner = child.children[0] ? this.eval(child.children[0], scope, depth + 1) : UNKNOWN;
-        if (inner.k === 'dict') for (const [key, value] of inner.entries) entries.set(key, value);
-        dynamic = true;
+        if (inner.k === 'dict') {
+          for (const [key, value] of inner.entries) entries.set(key, value);
+          inherited = { ...inherited, ...this.writtenEntries(inner) };
+          dynamic ||= inner.dynamic || !inner.syn;
+        } else {
+          dynamic = true;
+        }
       }
     }
-    return { k: 'dict', entries, syn: node, form: 'literal', dynamic };
+    return { k: 'dict', entries, syn: node, form: 'literal', dynamic, ...(inherited ? { inherited } : {}) };
+  }
+
+  /** The entries of a dict value as written in the file, merged ones first. */
+  private writtenEntries(dict: Extract<Value, { k: 'dict' }>): Record<string, KeywordArgument> {
+    if (!dict.syn) return { ...dict.inherited };
+    const own = dict.form === 'literal' ? this.reader.dictEntries(dict.syn) : this.reader.keywords(dict.syn);
+    return { ...dict.inherited, ...own };
   }
 
   private evalComprehension(node: Syn, scope: Scope, depth: number): Value {
@@ -1041,14 +1058,20 @@ class DagModelBuilder {
       }
       case 'dict': {
         const entries = new Map<DictKey, Value>();
-        let dynamic = args.spread;
+        let dynamic = args.spread || args.positional.length > 1;
+        let inherited: Record<string, KeywordArgument> | undefined;
         if (first) {
-          if (first.k === 'dict') for (const [key, value] of first.entries) entries.set(key, value);
-          dynamic = true;
+          if (first.k === 'dict') {
+            for (const [key, value] of first.entries) entries.set(key, value);
+            inherited = this.writtenEntries(first);
+            dynamic ||= first.dynamic || !first.syn;
+          } else {
+            dynamic = true;
+          }
         }
         for (const [key, value] of args.keywords) entries.set(key, value);
         void third;
-        return { k: 'dict', entries, syn: argumentList ?? null, form: 'dict-call', dynamic };
+        return { k: 'dict', entries, syn: argumentList ?? null, form: 'dict-call', dynamic, ...(inherited ? { inherited } : {}) };
       }
       default:
         return UNKNOWN;
@@ -1255,11 +1278,8 @@ class DagModelBuilder {
     if (value.k !== 'dict' || !value.syn) {
       return { range: this.range(node), form: 'unknown', variable, entries: {}, dynamic: true };
     }
-    const entries = value.form === 'literal' ? this.reader.dictEntries(value.syn) : this.reader.keywords(value.syn);
-    let dynamic = value.dynamic;
-    if (value.form === 'dict-call') {
-      dynamic ||= value.syn.children.some((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
-    }
+    const entries = this.writtenEntries(value);
+    const dynamic = value.dynamic;
     const range = value.form === 'dict-call' ? this.dictCallRange(value.syn) : this.range(value.syn);
     return { range, form: value.form, variable, entries, dynamic };
   }

@@ -63,8 +63,30 @@ test('module constants are followed for literal values; dict entries are exposed
   assert.ok(shared.value.entries!['retries']!.value.resolvedFrom, 'RETRIES was followed to its assignment');
   const dag = model.dags[0]!;
   assert.equal(dag.defaultArgs!.variable, 'SHARED');
-  assert.equal(dag.defaultArgs!.dynamic, true, '**BASE makes the dict dynamic');
-  assert.deepEqual(Object.keys(dag.defaultArgs!.entries), ['retries']);
+  assert.equal(dag.defaultArgs!.dynamic, false, '**BASE is a literal the model follows');
+  assert.deepEqual(Object.keys(dag.defaultArgs!.entries).sort(), ['owner', 'retries']);
+  assert.equal(dag.defaultArgs!.entries['owner']!.value.value, 'platform');
+});
+
+test('default_args merged from something the model cannot follow are dynamic', async () => {
+  const model = await analyzeSource([
+    'import os',
+    'from airflow import DAG',
+    'EXTRA = dict(os.environ)',
+    'with DAG("a", default_args={**EXTRA, "retries": 1}):',
+    '    pass',
+    'with DAG("b", default_args=dict(EXTRA, owner="x")):',
+    '    pass',
+    'with DAG("c", default_args=dict({"owner": "y"}, retries=2)):',
+    '    pass',
+  ].join('\n'));
+  const [a, b, c] = model.dags;
+  assert.equal(a!.defaultArgs!.dynamic, true);
+  assert.deepEqual(Object.keys(a!.defaultArgs!.entries), ['retries']);
+  assert.equal(b!.defaultArgs!.dynamic, true);
+  assert.equal(b!.defaultArgs!.form, 'dict-call');
+  assert.equal(c!.defaultArgs!.dynamic, false);
+  assert.deepEqual(Object.keys(c!.defaultArgs!.entries).sort(), ['owner', 'retries']);
 });
 
 test('functions list resolved decorators, parameters and returns', async () => {
