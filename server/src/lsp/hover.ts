@@ -18,8 +18,23 @@ const EFFECTIVE_SETTINGS: { name: string; airflowDefault: string }[] = [
 /** How many neighbour ids a hover lists before summarising the rest. */
 const MAX_LISTED_NEIGHBOURS = 15;
 
-/** The hover for a position: the task under it (innermost), else the DAG whose definition it is on. */
+/**
+ * The hover for a position: on a TaskFlow function's or python_callable's name, the task(s) it becomes;
+ * else the task under it (innermost); else the DAG whose definition it is on.
+ */
 export function hoverAt(file: FileModel, position: Position): { contents: MarkupContent; range: Range } | null {
+  // On the name of a TaskFlow function or python_callable: the task(s) it becomes.
+  for (const fn of file.functions) {
+    if (!contains(fn.nameRange, position)) continue;
+    // Matched by position, not name: two factories may each define their own `extract`.
+    const definedHere = (task: TaskModel) => task.callable !== null && task.callable.name === fn.name
+      && (samePosition(task.callable.range.start, fn.nameRange.start) || samePosition(task.callable.range.start, fn.range.start));
+    const uses = file.dags.flatMap((dag) => dag.tasks.filter(definedHere).map((task) => ({ task, dag })));
+    if (uses.length === 0) break;
+    const first = uses[0]!;
+    const more = uses.length > 1 ? `\n\n_Also runs as ${uses.slice(1, 1 + MAX_LISTED_NEIGHBOURS).map(({ task }) => code(task.taskId)).join(', ')}${uses.length - 1 > MAX_LISTED_NEIGHBOURS ? ' and more' : ''}._` : '';
+    return { contents: markdown(taskHover(first.task, first.dag) + more), range: fn.nameRange };
+  }
   let best: { task: TaskModel; dag: DagModel; range: Range } | null = null;
   for (const dag of file.dags) {
     for (const task of dag.tasks) {
@@ -108,6 +123,10 @@ function contains(range: Range, position: Position): boolean {
   const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
   const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
   return afterStart && beforeEnd;
+}
+
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.character === b.character;
 }
 
 function isSmaller(a: Range, b: Range): boolean {

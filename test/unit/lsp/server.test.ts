@@ -119,8 +119,38 @@ test('hover on a task shows the operator, effective settings after default_args,
 
   const own = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(CYCLE_DAG, 'task_id="load"', 10) });
   assert.match((own!.contents as MarkupContent).value, /\| retries \| `5` \|/);
+  const onDag = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(CYCLE_DAG, 'dag_id="orders"', 9) });
+  assert.match((onDag!.contents as MarkupContent).value, /\*\*DAG orders\*\*[\s\S]*schedule: `@daily`[\s\S]*2 tasks/);
   const nothing = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
   assert.equal(nothing, null);
+  await client.close(uri);
+});
+
+test('hover on a TaskFlow function name shows the tasks it becomes', async () => {
+  const uri = 'untitled:Hover-2';
+  const text = `import pendulum
+from airflow.sdk import dag, task
+
+
+@dag(schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), default_args={"retries": 3})
+def reports():
+    @task(retries=1)
+    def render(name: str) -> str:
+        return name
+
+    render("a") >> render("b")
+
+
+reports()
+`;
+  await client.open(uri, text, 1);
+  await client.diagnosticsFor(uri, 1);
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'def render', 5) });
+  assert.ok(hover, 'no hover on the function name');
+  const value = (hover.contents as MarkupContent).value;
+  assert.match(value, /\*\*render\*\*/);
+  assert.match(value, /\| retries \| `1` \|/);
+  assert.match(value, /Also runs as `render__1`/);
   await client.close(uri);
 });
 
