@@ -1,10 +1,10 @@
-import type { FileModel } from '../analyzer/model';
+import type { FileModel, TaskModel } from '../analyzer/model';
 import type { AirflowMajor, FileAccess } from '../rules/rule';
 import { parseTemplate, type JinjaTemplate } from './jinja';
-import { collectTaskStrings, looksTemplated, templateScopeOf, type TaskString, type TemplateScope } from './taskTemplates';
+import { collectTaskStrings, looksTemplated, mayHoldTemplate, templateScopeOf, type TaskString, type TemplateScope } from './taskTemplates';
 import { findTemplateFile, type TemplateFileLookup } from './templateFiles';
 import { namesTemplateFile } from './templateFields';
-import { LineIndex } from './textPositions';
+import { lineIndexOf } from './textPositions';
 
 /** A string in a templated argument, parsed as Jinja. */
 export interface InlineTemplate {
@@ -50,18 +50,25 @@ export function fileTemplates(file: FileModel, text: string, airflowVersion: Air
   return result;
 }
 
+/** Drops the cached templates of `file` (benchmarks measure the uncached work on one model). */
+export function forgetTemplates(file: FileModel): void {
+  cache.delete(file);
+}
+
 function computeTemplates(file: FileModel, text: string, airflowVersion: AirflowMajor, files: FileAccess | undefined): FileTemplates {
   const result: FileTemplates = { inline: [], files: [], notRendered: [] };
-  const lines = new LineIndex(text);
+  const lines = lineIndexOf(text);
   const fileCache = new Map<string, JinjaTemplate>();
-  for (const string of collectTaskStrings(file, lines)) {
+  const scopes = new Map<TaskModel, TemplateScope>();
+  for (const string of collectTaskStrings(file, lines, { source: mayHoldTemplate })) {
     if (string.templated === null || string.literal.formatted) continue;
     const value = string.literal.value;
     if (!string.templated) {
       if (looksTemplated(string.literal) && hasJinjaTags(parseTemplate(value))) result.notRendered.push(string);
       continue;
     }
-    const scope = templateScopeOf(string.task, string.dag, airflowVersion);
+    let scope = scopes.get(string.task);
+    if (!scope) scopes.set(string.task, (scope = templateScopeOf(string.task, string.dag, airflowVersion)));
     if (scope.customEnvironment) continue;
     if (string.spec && namesTemplateFile(string.spec, value)) {
       const lookup = files ? findTemplateFile(value, files, scope.templateSearchPath) : null;

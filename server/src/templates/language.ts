@@ -7,8 +7,8 @@ import {
 import { parseTemplate, type JinjaTag, type JinjaTemplate } from './jinja';
 import { collectTaskStrings, templateScopeOf, type TaskString, type TemplateScope } from './taskTemplates';
 import { findTemplateFile } from './templateFiles';
-import { namesTemplateFile } from './templateFields';
-import { LineIndex, rangeContains } from './textPositions';
+import { namesTemplateFile, type OperatorTemplateSpec } from './templateFields';
+import { lineIndexOf, rangeContains } from './textPositions';
 
 /**
  * Editor features inside Jinja templates of operator arguments — completion, hover and links to
@@ -256,7 +256,9 @@ function memberHover(root: string, before: string[], name: string, string: TaskS
  */
 export function templateDocumentLinks(file: FileModel, text: string, files: FileAccess, airflowVersion: AirflowMajor): TemplateDocumentLink[] {
   const links: TemplateDocumentLink[] = [];
-  for (const string of collectTaskStrings(file, new LineIndex(text))) {
+  const mayNameFile = (source: string, spec: OperatorTemplateSpec | null, templated: boolean | null) =>
+    templated === true && spec !== null && spec.templateExt.some((extension) => source.includes(extension));
+  for (const string of collectTaskStrings(file, lineIndexOf(text), { source: mayNameFile })) {
     if (!string.templated || !string.spec || string.literal.formatted) continue;
     const value = string.literal.value;
     const scope = templateScopeOf(string.task, string.dag, airflowVersion);
@@ -279,7 +281,7 @@ export function templateDocumentLinks(file: FileModel, text: string, files: File
 /** The templated string and Jinja tag under `position`. */
 function locate(file: FileModel, text: string, position: Position, airflowVersion: AirflowMajor): TemplateLocation | null {
   if (!file.importsAirflow) return null;
-  for (const string of collectTaskStrings(file, new LineIndex(text))) {
+  for (const string of collectTaskStrings(file, lineIndexOf(text), { at: position })) {
     if (string.templated === false || string.literal.formatted) continue;
     const literalRange = string.value.resolvedFrom ?? string.value.range;
     if (!rangeContains(literalRange, position)) continue;

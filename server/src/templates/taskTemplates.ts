@@ -1,9 +1,9 @@
-import type { DagModel, ExprValue, FileModel, KeywordArgument, TaskModel } from '../analyzer/model';
+import type { DagModel, ExprValue, FileModel, KeywordArgument, Position, TaskModel } from '../analyzer/model';
 import type { AirflowMajor } from '../rules/rule';
 import { containsJinja } from './jinja';
 import { stringLiteralOf, type DecodedString } from './pythonString';
 import { operatorTemplateSpec, type OperatorTemplateSpec } from './templateFields';
-import type { LineIndex } from './textPositions';
+import { rangeContains, type LineIndex } from './textPositions';
 
 /**
  * The string literals passed to operators, with what Airflow will do with them: render them with Jinja
@@ -36,33 +36,68 @@ export function tasksWithDags(file: FileModel): { task: TaskModel; dag: DagModel
   return result;
 }
 
-/** All string literals in the keyword arguments of operator tasks (TaskFlow calls excluded: their decorator arguments are not templated). */
-export function collectTaskStrings(file: FileModel, lines: LineIndex | null): TaskString[] {
+/** Which strings to decode: all of them, or only those whose source passes a cheap test. */
+export interface StringFilter {
+  /** Decode only literals written around this position (completion, hover). */
+  at?: Position;
+  /** Decode only literals whose source text passes this test (rules skip strings that cannot matter to them). */
+  source?: (sourceText: string, spec: OperatorTemplateSpec | null, templated: boolean | null) => boolean;
+}
+
+/**
+ * String literals in the keyword arguments of operator tasks (TaskFlow calls excluded: their decorator
+ * arguments are not templated). Decoding is the costly part on large files, so `filter` can skip
+ * literals by position or by their source text before decoding them.
+ */
+export function collectTaskStrings(file: FileModel, lines: LineIndex | null, filter: StringFilter = {}): TaskString[] {
   const strings: TaskString[] = [];
-  for (const { task, dag } of tasksWithDags(file)) {
-    if (task.kind === 'taskflow') continue;
+  const values: ExprValue[] = [];
+  const visit = (task: TaskModel, dag: DagModel | null) => {
+    if (task.kind === 'taskflow') return;
     const spec = operatorTemplateSpec(task.qualifiedName);
-    for (const argument of Object.values(task.args)) {
+    for (const name in task.args) {
+      const argument = task.args[name]!;
+      values.length = 0;
+      stringValues(argument.value, values, 0);
+      if (values.length === 0) continue;
       const templated = spec ? spec.templateFields.includes(argument.name) : null;
-      for (const value of stringValues(argument.value)) {
+      for (const value of values) {
+        if (filter.at && !rangeContains(value.resolvedFrom ?? value.range, filter.at)) continue;
+        if (filter.source && !filter.source(sourceTextOf(value, lines), spec, templated)) continue;
         const literal = stringLiteralOf(value, lines);
         if (!literal || literal.value.length > MAX_TEMPLATE_LENGTH) continue;
         strings.push({ task, dag, argument, value, literal, spec, templated });
       }
     }
-  }
+  };
+  for (const dag of file.dags) for (const task of dag.tasks) visit(task, dag);
+  for (const task of file.tasksWithoutDag) visit(task, null);
   return strings;
 }
 
-/** The string-like values in an argument: itself, list/tuple items and dict values, depth first. */
-function* stringValues(value: ExprValue, depth = 0): Generator<ExprValue> {
+/** The literal's source text: the expression, or the constant's value it was followed to. */
+function sourceTextOf(value: ExprValue, lines: LineIndex | null): string {
+  return value.resolvedFrom && lines ? lines.slice(value.resolvedFrom) : value.text;
+}
+
+/**
+ * A cheap test on a literal's source for the template rules: it may hold Jinja (a brace, or an escape
+ * that could decode to one) or, in a templated field, name a template file.
+ */
+export function mayHoldTemplate(sourceText: string, spec: OperatorTemplateSpec | null, templated: boolean | null): boolean {
+  if (sourceText.includes('{') || sourceText.includes('\\')) return true;
+  return templated === true && spec !== null && spec.templateExt.some((extension) => sourceText.includes(extension));
+}
+
+/** Collects the string-like values in an argument into `out`: itself, list/tuple items and dict values, depth first. */
+function stringValues(value: ExprValue, out: ExprValue[], depth: number): void {
   if (depth > 8) return;
   if (value.kind === 'string' || value.kind === 'fstring' || (value.resolvedFrom && typeof value.value === 'string')) {
-    yield value;
+    out.push(value);
     return;
   }
-  if (value.items) for (const item of value.items) yield* stringValues(item, depth + 1);
-  if (value.entries) for (const entry of Object.values(value.entries)) yield* stringValues(entry.value, depth + 1);
+  if (value.items) for (const item of value.items) stringValues(item, out, depth + 1);
+  if (value.entries) for (const key in value.entries) stringValues(value.entries[key]!.value, out, depth + 1);
 }
 
 /** True when the decoded string would be treated as a Jinja template (and it is not an f-string, where `{{` means a brace). */

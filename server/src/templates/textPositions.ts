@@ -82,3 +82,15 @@ export function rangeContains(range: Range, position: Position): boolean {
   if (position.line === range.end.line && position.character > range.end.character) return false;
   return true;
 }
+
+let lastIndex: LineIndex | null = null;
+let lastText: string | null = null;
+
+/** A line index for `text`, reused while the same document text is asked about again (rules, then a hover). */
+export function lineIndexOf(text: string): LineIndex {
+  if (lastText !== text || !lastIndex) {
+    lastIndex = new LineIndex(text);
+    lastText = text;
+  }
+  return lastIndex;
+}
