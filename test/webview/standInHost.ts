@@ -88,7 +88,41 @@ export async function openPanel(host: StandInHost, options: { theme?: ThemeName;
 
 /** Posts a host message to the panel, as `webview.postMessage` would. */
 export async function post(page: Page, message: HostMessage): Promise<void> {
-  await page.evaluate((data) => window.postMessage(data, '*'), message as unknown as Record<string, unknown>);
+  // Sent as one JSON string: Playwright's argument serialisation is slow for 10,000-task snapshots.
+  await page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
+}
+
+/**
+ * Posts a host message and measures, inside the page, the milliseconds until the panel has painted
+ * `version` at all (`first`, possibly a provisional fast layout) and with its final layout (`final`).
+ */
+export async function postAndTimePaint(page: Page, message: HostMessage, version: number): Promise<{ first: number; final: number }> {
+  return page.evaluate(
+    ([json, v]) =>
+      new Promise<{ first: number; final: number }>((resolve) => {
+        const canvas = document.querySelector<HTMLElement>('.canvas')!;
+        const start = performance.now();
+        let first = -1;
+        const painted = (): boolean => canvas.dataset.version === String(v) && Number(canvas.dataset.renderedNodes ?? 0) > 0;
+        const check = (): void => {
+          if (!painted()) return;
+          const final = canvas.dataset.provisional === 'false';
+          // The paint itself: wait for the frame that shows the new DOM.
+          requestAnimationFrame(() => {
+            const now = performance.now() - start;
+            if (first < 0) first = now;
+            if (final) {
+              observer.disconnect();
+              resolve({ first, final: now });
+            }
+          });
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(canvas, { attributes: true, childList: true, subtree: true });
+        window.postMessage(JSON.parse(json), '*');
+      }),
+    [JSON.stringify(message), version] as const,
+  );
 }
 
 /** Messages the panel has posted to the host so far. */
@@ -101,7 +135,7 @@ export async function waitForVersion(page: Page, version: number, engine?: 'elk'
   await page.waitForFunction(
     ([v, e]) => {
       const canvas = document.querySelector<HTMLElement>('.canvas');
-      return canvas?.dataset.version === String(v) && (!e || canvas.dataset.engine === e) && Number(canvas.dataset.renderedNodes ?? 0) > 0;
+      return canvas?.dataset.version === String(v) && (!e || canvas.dataset.engine === e) && canvas.dataset.provisional === 'false' && Number(canvas.dataset.renderedNodes ?? 0) > 0;
     },
     [version, engine ?? null] as const,
     { timeout: 60_000 },

@@ -17,6 +17,7 @@ import { showHoverCard, hideHoverCard } from './hoverCard';
 import { icon } from './icons';
 import type { LayoutScheduler } from './layoutEngine';
 import { Minimap } from './minimap';
+import { appendMarkup, elementFromMarkup } from './svgDom';
 import { dagKey, rememberCollapsed, rememberedCollapsed, type PersistedState, type Viewport } from './viewState';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -27,7 +28,7 @@ const DETAIL_SCALE = 0.32;
 const MIN_SCALE = 0.02;
 const MAX_SCALE = 3;
 /** If ELK has not answered by then on a graph the panel has never shown, the fast layout paints first. */
-const PROVISIONAL_PAINT_AFTER_MS = 350;
+const PROVISIONAL_PAINT_AFTER_MS = 150;
 
 export interface HostBridge {
   post(message: WebviewMessage): void;
@@ -137,7 +138,7 @@ export class GraphView {
     this.canvas = element('div', 'canvas', { tabindex: '0', role: 'application', 'aria-label': 'Task graph. Arrow keys move along edges, Enter reveals the task.' });
     this.svg = document.createElementNS(SVG_NS, 'svg');
     this.svg.classList.add('dag-graph');
-    this.svg.innerHTML = arrowMarkers();
+    appendMarkup(this.svg, arrowMarkers());
     this.viewportGroup = svgGroup('viewport');
     this.frameLayer = svgGroup('frames');
     this.edgeLayer = svgGroup('edges');
@@ -301,7 +302,7 @@ export class GraphView {
         if (this.layout || this.dag !== dag) return;
         this.view = view;
         this.layout = fastLayout(view, this.state.direction);
-        this.afterLayout(version, true);
+        this.afterLayout(version, true, true);
       }, PROVISIONAL_PAINT_AFTER_MS);
     }
     const layout = await this.layouts.request({ view, direction: this.state.direction });
@@ -315,7 +316,7 @@ export class GraphView {
     this.afterLayout(version, firstPaint || wasProvisional);
   }
 
-  private afterLayout(version: number, firstPaint: boolean): void {
+  private afterLayout(version: number, firstPaint: boolean, provisional = false): void {
     if (!this.view || !this.layout) return;
     this.hideEmpty();
     const notice = this.layout.engine === 'fast' && this.view.nodes.length > 1 && this.layoutShape !== ''
@@ -339,6 +340,8 @@ export class GraphView {
     this.canvas.dataset.layoutNodes = String(this.layout.nodes.size);
     this.canvas.dataset.layoutEdges = String(this.view.edges.length);
     this.canvas.dataset.engine = this.layout.engine;
+    // A provisional picture is replaced when ELK answers (tests and benchmarks wait for the final one).
+    this.canvas.dataset.provisional = String(provisional);
   }
 
   private setCollapsed(collapsed: Set<string>): void {
@@ -975,9 +978,7 @@ function compactNode(node: ViewNode, box: PositionedNode, state: NodeState): str
 }
 
 function fromMarkup(markup: string): SVGGElement | null {
-  const holder = document.createElementNS(SVG_NS, 'g');
-  holder.innerHTML = markup;
-  return holder.firstElementChild as SVGGElement | null;
+  return elementFromMarkup(markup);
 }
 
 function nodeIdAt(target: EventTarget | null): string | null {

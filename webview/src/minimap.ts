@@ -12,6 +12,7 @@ export class Minimap {
   private layout: GraphLayout | null = null;
   private transform = { scale: 1, offsetX: 0, offsetY: 0 };
   private dragging = false;
+  private colours: { layout: GraphLayout; nodes: string; viewport: string } | null = null;
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly centerOn: (graphX: number, graphY: number) => void) {
     canvas.addEventListener('pointerdown', (event) => {
@@ -61,17 +62,21 @@ export class Minimap {
     const offsetX = (cssWidth - layout.width * scale) / 2;
     const offsetY = (cssHeight - layout.height * scale) / 2;
     this.transform = { scale, offsetX, offsetY };
-    const styles = getComputedStyle(this.canvas);
-    const colour = (name: string, fallback: string): string => styles.getPropertyValue(name).trim() || fallback;
+    if (this.colours === null || this.colours.layout !== layout) {
+      // Reading computed styles forces a style pass: once per layout, not once per frame.
+      const styles = getComputedStyle(this.canvas);
+      const read = (name: string, fallback: string): string => styles.getPropertyValue(name).trim() || fallback;
+      this.colours = { layout, nodes: read('--vscode-descriptionForeground', '#888'), viewport: read('--vscode-focusBorder', '#007fd4') };
+    }
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, cssWidth, cssHeight);
-    context.fillStyle = colour('--vscode-descriptionForeground', '#888');
+    context.fillStyle = this.colours.nodes;
     context.globalAlpha = 0.55;
     for (const node of layout.nodes.values()) {
       context.fillRect(offsetX + node.x * scale, offsetY + node.y * scale, Math.max(1, node.width * scale), Math.max(1, node.height * scale));
     }
     context.globalAlpha = 1;
-    context.strokeStyle = colour('--vscode-focusBorder', '#007fd4');
+    context.strokeStyle = this.colours.viewport;
     context.lineWidth = 1.5;
     context.strokeRect(
       offsetX + (-viewport.x / viewport.scale) * scale,

@@ -103,6 +103,7 @@ export function graphStylesheet(colour: ColourResolver, font = FONT): string {
 .group-box { fill: ${c('groupFill')}; stroke: ${c('groupBorder')}; stroke-width: 1; }
 .group .title { font-size: 12px; font-weight: 600; }
 .group .subtitle { font-size: ${SUBTITLE_FONT_SIZE}px; fill: ${c('description')}; }
+.hit { fill: transparent; stroke: none; }
 .group .chevron { fill: none; stroke: ${c('description')}; stroke-width: 1.5; }
 .edge { fill: none; stroke: ${c('edge')}; stroke-width: 1.3; }
 .edge.cycle { stroke: ${c('error')}; stroke-width: 1.8; stroke-dasharray: 6 3; }
@@ -190,7 +191,7 @@ export function renderTaskNode(node: TaskNode, box: PositionedNode, state: NodeS
   const textWidth = Math.min(MAX_NODE_WIDTH, w) - NODE_TEXT_LEFT - badgeRoom;
   parts.push(`<text class="title" x="${NODE_TEXT_LEFT}" y="16">${escapeXml(fitText(taskLabel(task), TITLE_FONT_SIZE, textWidth))}</text>`);
   const subtitle = (task.mapped ? `${task.operator} [ ]` : task.operator);
-  parts.push(`<text class="subtitle" x="${NODE_TEXT_LEFT}" y="33">${escapeXml(fitText(subtitle, SUBTITLE_FONT_SIZE, textWidth - (task.role ? 52 : 0)))}</text>`);
+  parts.push(`<text class="subtitle" x="${NODE_TEXT_LEFT}" y="33">${escapeXml(fitText(subtitle, SUBTITLE_FONT_SIZE, textWidth - (task.role ? 66 : 0)))}</text>`);
   if (task.role) {
     const arrow = task.role === 'setup' ? `M${w - 14} 36L${w - 10} 31L${w - 6} 36` : `M${w - 14} 31L${w - 10} 36L${w - 6} 31`;
     parts.push(`<text class="role" x="${w - 18}" y="34" text-anchor="end">${task.role.toUpperCase()}</text><path class="chevron glyph kind-empty" d="${arrow}"/>`);
@@ -220,14 +221,14 @@ export function renderGroupNode(node: GroupNode, box: PositionedNode, state: Nod
     parts.push(`<rect class="stack" x="4" y="-4" width="${w}" height="${h}" rx="6"/>`);
     parts.push(`<rect class="node-box" width="${w}" height="${h}" rx="6"/>`);
     parts.push(`<rect class="stripe kind-group" x="1" y="1" width="4" height="${h - 2}" rx="2"/>`);
-    parts.push(`<path class="chevron" data-toggle="1" d="M14 11L19 16L14 21"/>`);
+    parts.push(`<path class="chevron" d="M14 11L19 16L14 21"/><rect class="hit" data-toggle="1" x="6" y="4" width="22" height="24"/>`);
     const textWidth = w - NODE_TEXT_LEFT - (node.diagnosticCount > 0 ? 24 : 8);
     parts.push(`<text class="title" x="${NODE_TEXT_LEFT}" y="16">${escapeXml(fitText(title, 12, textWidth))}</text>`);
     parts.push(`<text class="subtitle" x="${NODE_TEXT_LEFT}" y="33">${escapeXml(`TaskGroup · ${subtitle}`)}</text>`);
     parts.push(badge(node.diagnosticCount, node.worstSeverity, w - 14, 15, tooltip));
   } else {
     parts.push(`<rect class="group-box" width="${w}" height="${h}" rx="8"/>`);
-    parts.push(`<path class="chevron" data-toggle="1" d="M10 12L15 17L20 12"/>`);
+    parts.push(`<path class="chevron" d="M10 12L15 17L20 12"/><rect class="hit" data-toggle="1" x="3" y="3" width="24" height="22"/>`);
     const titleWidth = w - 34 - 60;
     parts.push(`<text class="title" x="28" y="15">${escapeXml(fitText(title, 12, titleWidth))}</text>`);
     parts.push(`<text class="subtitle" x="${w - 10}" y="15" text-anchor="end">${escapeXml(subtitle)}</text>`);
