@@ -47,6 +47,8 @@ export const duplicateDependency: Rule = {
         for (const range of edge.redeclarations ?? []) {
           // Two views of one chained statement are one declaration.
           if (containsRange(edge.range, range) || containsRange(range, edge.range)) continue;
+          // Restating an edge to put a Label on it changes what the graph shows.
+          if (/\bLabel\s*\(|edge_modifier\s*=/.test(textOf(text, range))) continue;
           repeats.push({ edge, range });
         }
       }
