@@ -15,7 +15,7 @@ import { arrowMarkers, escapeXml, graphStylesheet, renderEdge, renderGraphDocume
 import { buildVisibleGraph, defaultCollapsedGroups, type ViewNode, type VisibleGraph } from '../../server/src/graph/view';
 import { showHoverCard, hideHoverCard } from './hoverCard';
 import { icon } from './icons';
-import type { LayoutScheduler } from './layoutEngine';
+import type { LayoutScheduler } from './layoutScheduler';
 import { Minimap } from './minimap';
 import { appendMarkup, elementFromMarkup } from './svgDom';
 import { dagKey, rememberCollapsed, rememberedCollapsed, type PersistedState, type Viewport } from './viewState';
@@ -157,6 +157,12 @@ export class GraphView {
     this.lineageSelect.value = state.lineage;
     this.updateDirectionButton();
     this.installListeners();
+    // VS Code swaps the body's theme class when the colour theme changes; the canvas-drawn minimap
+    // has to re-read its colours then (the SVG follows the CSS variables by itself).
+    new MutationObserver(() => {
+      this.minimap.forgetColours();
+      this.scheduleFrame();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
     this.showEmpty('Waiting for the DAG…');
   }
 

@@ -5,7 +5,8 @@
 import './main.css';
 import { ExportRequest, GraphDidChange, parseHostMessage, Ready, SelectionDidChange, ViewCommand, type WebviewMessage } from '../../protocol/webview';
 import { GraphView } from './graphView';
-import { createWorkerElk, LayoutScheduler } from './layoutEngine';
+import { createWorkerElk } from './layoutEngine';
+import { LayoutScheduler } from './layoutScheduler';
 import { restoreState, type PersistedState } from './viewState';
 
 interface VsCodeApi {

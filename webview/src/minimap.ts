@@ -38,6 +38,11 @@ export class Minimap {
     this.centerOn((event.clientX - rect.left - offsetX) / scale, (event.clientY - rect.top - offsetY) / scale);
   }
 
+  /** The theme changed: read the colours again on the next draw. */
+  forgetColours(): void {
+    this.colours = null;
+  }
+
   hide(): void {
     this.canvas.classList.remove('visible');
   }
