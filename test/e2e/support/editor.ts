@@ -55,7 +55,6 @@ const baseSettings: Record<string, unknown> = {
 };
 
 let installed: EditorInstall | undefined;
-let packaged = false;
 
 /** Runs scripts/e2e/install-editor.mjs (a no-op when the cached install is current). Throws its message. */
 export function ensureEditorInstalled(): EditorInstall {
@@ -71,26 +70,76 @@ export function ensureEditorInstalled(): EditorInstall {
   return installed;
 }
 
+/** Holds `dir` as a lock while `work` runs; a lock left by a process that no longer exists is taken over. */
+async function withDirectoryLock<T>(dir: string, timeoutMs: number, work: () => T): Promise<T> {
+  const owner = path.join(dir, 'pid');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(dir, { recursive: false });
+      fs.writeFileSync(owner, String(process.pid));
+      break;
+    } catch {
+      const holder = Number(fs.existsSync(owner) ? fs.readFileSync(owner, 'utf8') : Number.NaN);
+      const holderAlive = Number.isInteger(holder) && holder > 0 && processAlive(holder);
+      if (!holderAlive && Number.isInteger(holder)) fs.rmSync(dir, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${dir} stayed locked for ${timeoutMs / 1000} s (by process ${holder}).`);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    return work();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let packagedCopy: string | undefined;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes the private .vsix copies of test processes that have ended. */
+function removeCopiesOfEndedRuns(): void {
+  for (const name of fs.readdirSync(runsDir)) {
+    const pid = Number(/^airflow-dag-studio-(\d+)\.vsix$/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(runsDir, name), { force: true });
+  }
+}
+
 /**
- * Builds and packages the extension once per test process (`npm run package` → dist/airflow-dag-studio.vsix).
- * DAGSTUDIO_E2E_VSIX names an existing .vsix to test instead (a release candidate, say).
+ * Builds and packages the extension once per test process with `npm run package`, and keeps a private
+ * copy of dist/airflow-dag-studio.vsix, so another checkout user packaging at the same moment cannot swap
+ * or delete it under this run. DAGSTUDIO_E2E_VSIX names an existing .vsix to test instead (a release
+ * candidate, say).
  */
-export function ensureExtensionPackaged(): string {
+export async function ensureExtensionPackaged(): Promise<string> {
   const given = process.env.DAGSTUDIO_E2E_VSIX;
   if (given) {
     if (!fs.existsSync(given)) throw new Error(`DAGSTUDIO_E2E_VSIX names ${given}, which does not exist.`);
     return path.resolve(given);
   }
-  if (packaged && fs.existsSync(vsixPath)) return vsixPath;
-  fs.rmSync(vsixPath, { force: true });
-  const result = spawnSync('npm', ['run', '--silent', 'package'], {
-    cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60_000,
+  if (packagedCopy && fs.existsSync(packagedCopy)) return packagedCopy;
+  fs.mkdirSync(runsDir, { recursive: true });
+  const copy = path.join(runsDir, `airflow-dag-studio-${process.pid}.vsix`);
+  removeCopiesOfEndedRuns();
+  await withDirectoryLock(path.join(runsDir, 'package.lock'), 10 * 60_000, () => {
+    const result = spawnSync('npm', ['run', '--silent', 'package'], {
+      cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5 * 60_000,
+    });
+    if (result.status !== 0 || !fs.existsSync(vsixPath)) {
+      throw new Error(`npm run package failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    }
+    fs.copyFileSync(vsixPath, copy);
   });
-  if (result.status !== 0 || !fs.existsSync(vsixPath)) {
-    throw new Error(`npm run package failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
-  }
-  packaged = true;
-  return vsixPath;
+  packagedCopy = copy;
+  return copy;
 }
 
 /** What a scenario group asks of its editor. */
@@ -161,7 +210,7 @@ function waitForListening(server: ChildProcess, output: () => string, timeoutMs:
  */
 export async function launchEditor(options: EditorOptions): Promise<Editor> {
   const install = ensureEditorInstalled();
-  const vsix = ensureExtensionPackaged();
+  const vsix = await ensureExtensionPackaged();
 
   const runDir = path.join(runsDir, options.name);
   fs.rmSync(runDir, { recursive: true, force: true });

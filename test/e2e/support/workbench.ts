@@ -62,14 +62,17 @@ export class Workbench {
    * panel) is active, the first group that shows a text editor.
    */
   async textEditor(): Promise<Locator> {
-    const active = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    const active = this.page.locator('.editor-group-container.active .monaco-editor').filter({ visible: true }).first();
     if ((await active.count()) > 0) return active;
-    return this.page.locator('.editor-group-container .monaco-editor').first();
+    return this.page.locator('.editor-group-container .monaco-editor').filter({ visible: true }).first();
   }
 
-  /** Puts keyboard focus into the text editor (clicking its top-left corner, as a user would). */
+  /** Puts keyboard focus into the text editor by clicking its tab, as a user would after using another view. */
   async focusTextEditor(): Promise<void> {
-    await (await this.textEditor()).locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    const group = this.page.locator('.editor-group-container').filter({ has: this.page.locator('.monaco-editor').filter({ visible: true }) }).first();
+    await group.locator('.tab.active').click();
+    await waitUntil('the text editor to have focus', async () =>
+      ((await group.locator('.monaco-editor.focused').count()) > 0 ? true : undefined));
   }
 
   /**
@@ -120,6 +123,21 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await this.page.locator('.editor-group-container.active .tab.active', { hasText: name }).waitFor({ state: 'visible' });
     await waitUntil(`the editor to show ${relativePath}`, async () => ((await this.editorText()).trim() ? true : undefined));
+  }
+
+  /**
+   * Dismisses whatever a previous step may have left open (menus, hovers, widgets, Quick Open), so a
+   * scenario starts from a plain workbench even after another one failed half-way.
+   */
+  async reset(): Promise<void> {
+    await this.page.mouse.move(0, 0);
+    for (let press = 0; press < 3; press += 1) await this.page.keyboard.press('Escape');
+    await this.closeQuickInput();
+    if ((await this.page.locator('.editor-group-container').count()) > 1) {
+      // Merges the groups instead of closing editors, which would ask about unsaved changes.
+      await this.runCommand('View: Single Column Editor Layout');
+      await waitUntil('one editor group', async () => ((await this.page.locator('.editor-group-container').count()) === 1 ? true : undefined));
+    }
   }
 
   /** Closes the Command Palette or Quick Open if a previous step left it open. */
@@ -173,7 +191,7 @@ export class Workbench {
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(`${line}:${column}`);
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await waitUntil(`the cursor at Ln ${line}, Col ${column}`, async () => {
@@ -199,21 +217,24 @@ export class Workbench {
     await panel.waitFor({ state: 'visible' });
   }
 
-  /** Every row of the Problems panel, each with the file it is listed under. */
+  /**
+   * Every problem the Problems panel lists, each with the file it is listed under. Rows of the tree are
+   * files (level 1), problems (level 2) and a problem's related locations (level 3, left out).
+   */
   async problems(): Promise<ProblemRow[]> {
     const rows = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) =>
       elements.map((element) => ({
         level: Number(element.getAttribute('aria-level') ?? '0'),
         top: Number.parseFloat((element as HTMLElement).style.top) || 0,
+        label: element.querySelector('.label-name')?.textContent ?? '',
         text: (element as HTMLElement).innerText,
       })));
     rows.sort((a, b) => a.top - b.top);
     const result: ProblemRow[] = [];
     let file = '';
     for (const row of rows) {
-      const text = normalise(row.text).replace(/\s+/g, ' ').trim();
-      if (row.level <= 1) file = text.split(' ')[0] ?? '';
-      else result.push({ file, text });
+      if (row.level === 1) file = normalise(row.label).trim();
+      else if (row.level === 2) result.push({ file, text: normalise(row.text).replace(/\s+/g, ' ').trim() });
     }
     return result;
   }
@@ -232,10 +253,37 @@ export class Workbench {
     }, { timeoutMs, describeLast: async () => (await this.problems()).map((row) => `${row.file}: ${row.text}`).join('\n') || '(no problems)' });
   }
 
-  /** Hovers the mouse over the first rendered token of the active editor whose text is exactly `word`. */
-  async hoverWord(word: string): Promise<Locator> {
-    const token = (await this.textEditor()).locator('.view-lines .view-line span span').filter({ hasText: new RegExp(`^${escapeRegExp(word)}$`) }).first();
-    await token.hover();
+  /**
+   * Hovers the mouse over the first whole-word occurrence of `word` in the active editor, on the 1-based
+   * `line` when given. Tokens do not follow words (a plain name shares a span with the spaces around it),
+   * so the word's box is measured with a DOM range over the rendered text.
+   */
+  async hoverWord(word: string, line?: number): Promise<Locator> {
+    const editor = await this.textEditor();
+    const point = await editor.locator('.view-lines').evaluate((lines, { wanted, onLine }) => {
+      const escaped = wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const pattern = new RegExp(`(?<![\\w])${escaped}(?![\\w])`);
+      // Monaco reuses line elements, so document order is not screen order; the fixtures are never
+      // scrolled (see editorText), so the n-th line from the top is line n.
+      const rendered = Array.from(lines.querySelectorAll<HTMLElement>('.view-line'))
+        .sort((a, b) => (Number.parseFloat(a.style.top) || 0) - (Number.parseFloat(b.style.top) || 0));
+      const candidates = onLine === null ? rendered : rendered.slice(onLine - 1, onLine);
+      for (const element of candidates) {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const match = pattern.exec(node.textContent ?? '');
+          if (!match) continue;
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + wanted.length);
+          const box = range.getBoundingClientRect();
+          return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+        }
+      }
+      return null;
+    }, { wanted: word, onLine: line ?? null });
+    if (!point) throw new Error(`${JSON.stringify(word)} is not on screen in the editor${line ? ` on line ${line}` : ''}.`);
+    await this.page.mouse.move(point.x, point.y);
     const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
     await hover.waitFor({ state: 'visible' });
     return hover;
@@ -260,28 +308,27 @@ export class Workbench {
   /** Opens the code action menu at the cursor (Ctrl+.) and picks the action whose title matches. */
   async applyCodeAction(title: RegExp): Promise<void> {
     await this.page.keyboard.press('Control+.');
-    const menu = this.page.locator('.action-widget');
-    await menu.waitFor({ state: 'visible' });
-    const item = menu.locator('.monaco-list-row').filter({ hasText: title }).first();
+    const rows = this.page.locator('.action-widget .monaco-list-row').filter({ visible: true });
+    const item = rows.filter({ hasText: title }).first();
     await waitUntil(`a code action matching ${title}`, async () => ((await item.isVisible()) ? true : undefined), {
-      describeLast: async () => normalise(await menu.innerText()),
+      describeLast: async () => (await rows.allInnerTexts()).map(normalise).join('\n') || '(no code action menu)',
     });
     await item.click();
-    await menu.waitFor({ state: 'hidden' });
+    await waitUntil('the code action menu to close', async () => ((await rows.count()) === 0 ? true : undefined));
   }
 
   /**
-   * Hovers `word` in the active editor with the mouse and returns the hover's text once it has loaded
-   * and mentions `word` (so an earlier hover still fading out is never read by mistake).
+   * Hovers `word` (on `line`, when given) with the mouse and returns the hover's text once it has loaded
+   * and satisfies `accept`, so an earlier hover still fading out is never read by mistake.
    */
-  async hoverText(word: string): Promise<string> {
+  async hoverText(word: string, options: { line?: number; accept: (text: string) => boolean }): Promise<string> {
     await this.page.mouse.move(0, 0);
     await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden' }).catch(() => undefined);
-    const hover = await this.hoverWord(word);
-    return waitUntil(`a hover about ${word}`, async () => {
+    await this.page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    const hover = await this.hoverWord(word, options.line);
+    return waitUntil(`the hover over ${word}`, async () => {
       const text = normalise(await hover.innerText());
-      return text.includes(word) && !/Loading\.\.\./.test(text) ? text : undefined;
+      return options.accept(text) ? text : undefined;
     }, { describeLast: async () => normalise(await hover.innerText()) });
   }
 

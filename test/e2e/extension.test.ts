@@ -1,0 +1,126 @@
+// The extension as a user meets it: packaged as a .vsix, installed into a real VS Code (code-server's
+// workbench and extension host), opening the fixture DAGs of test/e2e-workspace in headless Chromium.
+// Every wait is on something on screen (Problems panel, editor text, hover, webview), bounded in time.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { launchEditor, type Editor } from './support/editor';
+import { scenario } from './support/artifacts';
+import { Workbench } from './support/workbench';
+import { openGraphScenario } from './scenarios/graph';
+import { templateCompletionScenario, templateTypoScenario } from './scenarios/templates';
+
+/** First launch may install the editor (minutes, once) and always packages the extension. */
+const launchTimeoutMs = 40 * 60_000;
+const scenarioTimeoutMs = 3 * 60_000;
+
+const hasRule = (ruleId: string) => (rows: string[]) => rows.some((row) => row.includes(ruleId));
+
+describe('in a trusted workspace', () => {
+  let editor: Editor | undefined;
+  let workbench: Workbench;
+
+  before(async () => {
+    editor = await launchEditor({ name: 'trusted', trusted: true });
+    workbench = new Workbench(editor.page);
+    await workbench.ready();
+  }, { timeout: launchTimeoutMs });
+
+  beforeEach(async () => {
+    await workbench?.reset();
+  });
+
+  after(async () => {
+    await editor?.close();
+  });
+
+  it('lists a cycle and catchup=True in the Problems panel, and nothing for a correct DAG', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '1-problems', async () => {
+      // The correct DAG is opened first: once the other file's findings are on screen, the server has
+      // analysed both, so an empty list for it means "no findings", not "not analysed yet".
+      await workbench.openFile('dags/daily_report.py');
+      await workbench.openFile('dags/cycle_and_catchup.py');
+      const rows = await workbench.waitForProblems('cycle_and_catchup.py', 'list dag-cycle and catchup-enabled',
+        (found) => hasRule('dag-cycle')(found) && hasRule('catchup-enabled')(found));
+      assert.ok(rows.some((row) => /dag-cycle/.test(row) && /cycle/i.test(row)), `the cycle finding names the rule: ${rows.join('\n')}`);
+      assert.ok(rows.some((row) => /catchup-enabled/.test(row) && /catchup/i.test(row)), `the catchup finding names the rule: ${rows.join('\n')}`);
+      assert.deepEqual(await workbench.problemsIn('daily_report.py'), [], 'the correct DAG has no findings');
+    }));
+
+  it('shows a cycle as it is typed and drops it on undo', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '2-live-edit', async () => {
+      await workbench.openFile('dags/daily_report.py');
+      const original = await workbench.editorText();
+      const chainLine = await workbench.lineNumberOf('fetch_orders >> summarise >> publish');
+      await workbench.goTo(chainLine + 1, 1);
+      await workbench.page.keyboard.type('    publish >> fetch_orders\n');
+      await workbench.waitForEditorText('contain the new dependency', (text) => text.includes('publish >> fetch_orders'));
+      await workbench.waitForProblems('daily_report.py', 'show dag-cycle', hasRule('dag-cycle'));
+
+      await workbench.undoUntil(original);
+      await workbench.waitForProblems('daily_report.py', 'be empty again', (rows) => rows.length === 0);
+    }));
+
+  it('applies the catchup quick fix from the code action menu', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '3-quick-fix', async () => {
+      await workbench.openFile('dags/backfill_report.py');
+      await workbench.waitForProblems('backfill_report.py', 'show catchup-enabled', hasRule('catchup-enabled'));
+      const catchupLine = await workbench.lineNumberOf('catchup=True');
+      await workbench.goTo(catchupLine, 5);
+      await workbench.applyCodeAction(/catchup=False/);
+      const text = await workbench.waitForEditorText('say catchup=False', (current) => current.includes('catchup=False'));
+      assert.ok(!text.includes('catchup=True'), 'catchup=True is gone');
+      await workbench.waitForProblems('backfill_report.py', 'drop catchup-enabled', (rows) => !hasRule('catchup-enabled')(rows));
+    }));
+
+  it('opens the DAG graph beside the editor, follows clicks and edits', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '4-graph', () => openGraphScenario(workbench)));
+
+  it('shows the operator and effective retries on hover', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '5-hover', async () => {
+      await workbench.openFile('dags/daily_report.py');
+      // Hovering the operator call of a task describes the task.
+      const inherited = await workbench.hoverText('PythonOperator', {
+        line: await workbench.lineNumberOf('summarise = '), accept: (text) => text.includes('summarise'),
+      });
+      assert.match(inherited, /PythonOperator/, `hover names the operator:\n${inherited}`);
+      assert.match(inherited, /retries\W+3\b/, `hover shows retries 3 from default_args:\n${inherited}`);
+      const own = await workbench.hoverText('BashOperator', {
+        line: await workbench.lineNumberOf('publish = '), accept: (text) => text.includes('publish'),
+      });
+      assert.match(own, /BashOperator/, `hover names the operator:\n${own}`);
+      assert.match(own, /retries\W+1\b/, `hover shows the task's own retries 1:\n${own}`);
+    }));
+
+  it('offers Airflow template variables when typing {{ da in bash_command', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '7-template-completion', () => templateCompletionScenario(workbench)));
+
+  it('reports a template typo and fixes it from the code action menu', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '8-template-typo', () => templateTypoScenario(workbench)));
+});
+
+describe('in a workspace that is not trusted (Restricted Mode)', () => {
+  let editor: Editor | undefined;
+  let workbench: Workbench;
+
+  before(async () => {
+    editor = await launchEditor({ name: 'restricted', trusted: false });
+    workbench = new Workbench(editor.page);
+    await workbench.ready();
+  }, { timeout: launchTimeoutMs });
+
+  beforeEach(async () => {
+    await workbench?.reset();
+  });
+
+  after(async () => {
+    await editor?.close();
+  });
+
+  it('still reports findings', { timeout: scenarioTimeoutMs }, () =>
+    scenario(editor!, '6-restricted-mode', async () => {
+      await workbench.waitForStatusBar('show Restricted Mode', (text) => /Restricted Mode/i.test(text));
+      await workbench.openFile('dags/cycle_and_catchup.py');
+      await workbench.waitForProblems('cycle_and_catchup.py', 'list dag-cycle and catchup-enabled',
+        (rows) => hasRule('dag-cycle')(rows) && hasRule('catchup-enabled')(rows));
+    }));
+});
