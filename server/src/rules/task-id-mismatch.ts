@@ -22,7 +22,7 @@ export const taskIdMismatch: Rule = {
     },
     docs: {
       whatItDoes:
-        'Finds an operator assigned to a variable (`load_task = PythonOperator(task_id="load", ...)`) whose name differs from the literal `task_id` it passes, as Ruff\'s AIR001 does. TaskFlow tasks, computed ids and tasks not held in a single variable are not checked.',
+        'Finds an operator of Airflow or one of its providers assigned to a variable (`load_task = PythonOperator(task_id="load", ...)`) whose name differs from the literal `task_id` it passes, as Ruff\'s AIR001 does. TaskFlow tasks, your own operator classes, computed ids and tasks not held in a single variable are not checked.',
       whyIsThisBad:
         'In review and in the UI people talk about task ids; the code wires variables. When the two names differ, readers have to map one onto the other to follow `>>` chains, and a log line naming a task id cannot be found by searching the code. This is a matter of consistency, so it is only a hint by default.',
       example: 'load_task = PythonOperator(task_id="load", python_callable=load_rows)',
@@ -36,7 +36,8 @@ export const taskIdMismatch: Rule = {
     const { file, text } = context;
     for (const dag of file.dags) {
       for (const task of dag.tasks) {
-        if (task.kind === 'taskflow' || task.dynamicId || !task.variable) continue;
+        // As Ruff's AIR001: operators that Airflow or its providers define, not a team's own classes.
+        if (task.kind === 'taskflow' || task.dynamicId || !task.variable || !task.qualifiedName?.startsWith('airflow.')) continue;
         const written = task.args.task_id?.value;
         if (!written || written.kind !== 'string' || typeof written.value !== 'string') continue;
         const taskId = written.value;
