@@ -452,14 +452,17 @@ class DagModelBuilder {
     if (undecided.length === 0) return NORMAL;
     const before = this.graphChanges;
     let result: Completion = NORMAL;
+    let everyBranchReturns = branches[branches.length - 1]?.condition === null;
     for (const block of undecided) {
       const completion = this.execBlock(block, scope);
       if (completion.kind === 'return' && result.kind === 'normal') result = completion;
+      if (completion.kind !== 'return') everyBranchReturns = false;
     }
     if (this.graphChanges !== before && condition) {
       this.note(`the condition \`${clip(this.text(condition))}\` cannot be decided statically; every branch was analysed`, statement);
     }
-    return undecided.length === branches.length ? NORMAL : result;
+    // Code after the `if` runs unless every possible branch returned; then the first return stands for them.
+    return everyBranchReturns ? result : NORMAL;
   }
 
   private execTry(statement: Syn, scope: Scope): Completion {
@@ -1021,7 +1024,8 @@ class DagModelBuilder {
       }
       case 'enumerate': {
         const items = first ? this.iterate(first) : null;
-        const offset = second?.k === 'num' ? second.v : 0;
+        const start = second ?? args.keywords.get('start');
+        const offset = start?.k === 'num' ? start.v : 0;
         return items ? { k: 'list', items: items.map((item, index) => ({ k: 'list', items: [{ k: 'num', v: index + offset }, item] })) } : UNKNOWN;
       }
       case 'zip': {
