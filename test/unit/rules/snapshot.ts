@@ -53,8 +53,8 @@ export function lineDiff(before: string, after: string): string[] {
       out.push(`@@ line ${i + 1}`);
       inHunk = true;
     }
-    if (j < b.length && (i >= a.length || common[i]![j + 1]! >= common[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
-    else out.push(`- ${a[i++]}`);
+    if (i < a.length && (j >= b.length || common[i + 1]![j]! >= common[i]![j + 1]!)) out.push(`- ${a[i++]}`);
+    else out.push(`+ ${b[j++]}`);
   }
   return out.length > 0 ? out : ['(no change)'];
 }
