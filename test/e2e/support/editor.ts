@@ -55,6 +55,7 @@ const baseSettings: Record<string, unknown> = {
 };
 
 let installed: EditorInstall | undefined;
+let resultsCleared = false;
 
 /** Runs scripts/e2e/install-editor.mjs (a no-op when the cached install is current). Throws its message. */
 export function ensureEditorInstalled(): EditorInstall {
@@ -169,10 +170,23 @@ function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
 }
 
-function installExtension(install: EditorInstall, userDataDir: string, extensionsDir: string, vsix: string): void {
+/**
+ * The environment code-server runs in: an empty extension gallery, so it never looks for one on the
+ * internet (it would try Open VSX), and nothing else changed.
+ */
+const editorEnv: NodeJS.ProcessEnv = { ...process.env, EXTENSIONS_GALLERY: '{}' };
+
+/** code-server's own options, kept in the run folder instead of the user's ~/.config/code-server. */
+function writeServerConfig(runDir: string): string {
+  const file = path.join(runDir, 'code-server.yaml');
+  fs.writeFileSync(file, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  return file;
+}
+
+function installExtension(install: EditorInstall, config: string, userDataDir: string, extensionsDir: string, vsix: string): void {
   const result = spawnSync(install.node, [
-    install.entry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix,
-  ], { encoding: 'utf8', timeout: 3 * 60_000, killSignal: 'SIGKILL' });
+    install.entry, '--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix,
+  ], { encoding: 'utf8', timeout: 3 * 60_000, killSignal: 'SIGKILL', env: editorEnv });
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status !== 0 || !/successfully installed/i.test(output)) {
     throw new Error(`Installing ${path.basename(vsix)} into the editor failed (exit ${result.status ?? result.signal}):\n${output}`);
@@ -209,6 +223,11 @@ function waitForListening(server: ChildProcess, output: () => string, timeoutMs:
  * failure everything started so far is stopped before the error propagates.
  */
 export async function launchEditor(options: EditorOptions): Promise<Editor> {
+  if (!resultsCleared) {
+    // Screenshots and logs describe this run only; a failure image from an earlier run would mislead.
+    fs.rmSync(resultsDir, { recursive: true, force: true });
+    resultsCleared = true;
+  }
   const install = ensureEditorInstalled();
   const vsix = await ensureExtensionPackaged();
 
@@ -228,14 +247,15 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   const settings = { ...baseSettings, ...trustSettings, ...options.settings };
   fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
 
-  installExtension(install, userDataDir, extensionsDir, vsix);
+  const config = writeServerConfig(runDir);
+  installExtension(install, config, userDataDir, extensionsDir, vsix);
 
   let output = '';
   const server = spawnGroup(install.node, [
-    install.entry, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--user-data-dir', userDataDir,
+    install.entry, '--config', config, '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir, '--disable-telemetry', '--disable-update-check',
     '--ignore-last-opened', workspace,
-  ], { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe'], env: editorEnv });
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
   };
