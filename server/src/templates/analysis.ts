@@ -33,6 +33,9 @@ export interface FileTemplates {
   notRendered: TaskString[];
 }
 
+/** Task documentation shown in the UI: braces there are prose about templates, not templates. */
+const DOCUMENTATION_ARGUMENTS = new Set(['doc', 'doc_md', 'doc_rst', 'doc_json', 'doc_yaml']);
+
 const cache = new WeakMap<FileModel, Map<string, FileTemplates>>();
 
 /**
@@ -64,7 +67,9 @@ function computeTemplates(file: FileModel, text: string, airflowVersion: Airflow
     if (string.templated === null || string.literal.formatted) continue;
     const value = string.literal.value;
     if (!string.templated) {
-      if (looksTemplated(string.literal) && hasJinjaTags(parseTemplate(value))) result.notRendered.push(string);
+      if (!DOCUMENTATION_ARGUMENTS.has(string.argument.name) && looksTemplated(string.literal) && hasJinjaTags(parseTemplate(value))) {
+        result.notRendered.push(string);
+      }
       continue;
     }
     let scope = scopes.get(string.task);
