@@ -34,7 +34,7 @@ export function analyze(tree: Tree, text: string): FileModel {
   }
   const lowered = lowerTree(tree, text);
   const syntaxErrors = describeErrors(lowered.errors, text, lines);
-  const { facts: imports, table } = collectImports(lowered.root, text, lines);
+  const { facts: imports, table } = collectImports(lowered.root, tree, text, lines);
   if (!importsAirflow(imports)) return { ...empty, syntaxErrors };
   const reader = new ExpressionReader(text, lines, table, moduleConstants(lowered.root, text));
   let facts: ReturnType<typeof collectFacts>;

@@ -1,5 +1,7 @@
 import type { ImportFact } from './model';
+import { compileQuery, type Node, type Tree } from './parser';
 import type { LineIndex, Syn } from './syntax';
+import importsQuerySource from './queries/imports.scm';
 
 /**
  * Import-aware name resolution: every name bound by an import maps to the fully qualified name it
@@ -14,59 +16,69 @@ const IMPORT_CONTAINERS = new Set([
   'finally_clause', 'with_statement', 'function_definition', 'decorated_definition', 'class_definition',
 ]);
 
-function dottedText(node: Syn, text: string): string {
-  return text.slice(node.start, node.end).replace(/\s+/g, '');
+function withoutSpaces(text: string): string {
+  return text.replace(/\s+/g, '');
 }
 
-/** Collects the import facts of a module (imports inside functions, `if` and `try` blocks included). */
-export function collectImports(root: Syn, text: string, lines: LineIndex): { facts: ImportFact[]; table: ImportTable } {
-  const facts: ImportFact[] = [];
-  const table: ImportTable = new Map();
+/** Import statements anywhere a statement can be (functions, `if` and `try` blocks included), from the syntax copy. */
+function importStatements(root: Syn): Syn[] {
+  const found: Syn[] = [];
   const visit = (node: Syn, depth: number): void => {
     if (depth > 64) return;
     for (const child of node.children) {
-      if (child.type === 'import_statement') {
-        for (const item of child.children) {
-          const dotted = item.type === 'aliased_import' ? item.children[0] : item;
-          if (!dotted || dotted.type !== 'dotted_name') continue;
-          const qualifiedName = dottedText(dotted, text);
-          const alias = item.type === 'aliased_import' ? item.children[1] : undefined;
-          const localName = alias ? text.slice(alias.start, alias.end) : qualifiedName;
-          facts.push({
-            localName, qualifiedName, kind: 'module',
-            range: lines.of(item), statementRange: lines.of(child),
-          });
-          if (alias) table.set(localName, qualifiedName);
-          else {
-            const head = qualifiedName.split('.')[0]!;
-            table.set(head, head);
-          }
-        }
-      } else if (child.type === 'import_from_statement' || child.type === 'future_import_statement') {
-        const [moduleNode, ...names] = child.children;
-        if (!moduleNode) continue;
-        const moduleName = child.type === 'future_import_statement' ? '__future__' : dottedText(moduleNode, text);
-        const items = child.type === 'future_import_statement' ? child.children : names;
-        for (const item of items) {
-          if (item.type === 'wildcard_import') continue;
-          const dotted = item.type === 'aliased_import' ? item.children[0] : item;
-          if (!dotted || dotted.type !== 'dotted_name') continue;
-          const name = dottedText(dotted, text);
-          const alias = item.type === 'aliased_import' ? item.children[1] : undefined;
-          const localName = alias ? text.slice(alias.start, alias.end) : name;
-          const qualifiedName = `${moduleName}.${name}`;
-          facts.push({
-            localName, qualifiedName, kind: 'symbol',
-            range: lines.of(item), statementRange: lines.of(child),
-          });
-          table.set(localName, qualifiedName);
-        }
-      } else if (IMPORT_CONTAINERS.has(child.type) || child.type === 'block') {
-        visit(child, depth + 1);
-      }
+      if (child.type === 'import_statement' || child.type === 'import_from_statement') found.push(child);
+      else if (IMPORT_CONTAINERS.has(child.type)) visit(child, depth + 1);
     }
   };
   visit(root, 0);
+  return found;
+}
+
+/**
+ * Collects the import facts of a module with the `imports.scm` query, run on each import statement
+ * only (they are few; a query over the whole tree would visit every node of a large file).
+ */
+export function collectImports(root: Syn, tree: Tree, text: string, lines: LineIndex): { facts: ImportFact[]; table: ImportTable } {
+  const facts: ImportFact[] = [];
+  const table: ImportTable = new Map();
+  const query = compileQuery(tree.language, importsQuerySource);
+  for (const statement of importStatements(root)) {
+    const node = tree.rootNode.descendantForIndex(statement.start, statement.end);
+    if (!node || node.startIndex !== statement.start || node.endIndex !== statement.end) continue;
+    for (const match of query.matches(node)) {
+      const captured: Record<string, Node> = {};
+      for (const capture of match.captures) captured[capture.name] = capture.node;
+      const { item, alias, module: moduleNode, from, name } = captured;
+      if (!item) continue;
+      const aliasName = alias ? text.slice(alias.startIndex, alias.endIndex) : null;
+      let localName: string;
+      let qualifiedName: string;
+      let kind: ImportFact['kind'];
+      if (moduleNode) {
+        qualifiedName = withoutSpaces(text.slice(moduleNode.startIndex, moduleNode.endIndex));
+        localName = aliasName ?? qualifiedName;
+        kind = 'module';
+        // `import a.b` binds `a`; `a.b.C` then resolves through it.
+        const head = qualifiedName.split('.')[0]!;
+        if (aliasName) table.set(aliasName, qualifiedName);
+        else table.set(head, head);
+      } else if (from && name) {
+        const imported = withoutSpaces(text.slice(name.startIndex, name.endIndex));
+        const fromModule = withoutSpaces(text.slice(from.startIndex, from.endIndex));
+        qualifiedName = fromModule.endsWith('.') ? `${fromModule}${imported}` : `${fromModule}.${imported}`;
+        localName = aliasName ?? imported;
+        kind = 'symbol';
+        table.set(localName, qualifiedName);
+      } else {
+        continue;
+      }
+      facts.push({
+        localName, qualifiedName, kind,
+        range: lines.range(item.startIndex, item.endIndex),
+        statementRange: lines.of(statement),
+      });
+    }
+  }
   return { facts, table };
 }
 

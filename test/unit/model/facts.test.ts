@@ -149,3 +149,31 @@ test('a repeated analysis of the same text gives the same model (statement cache
   const reparsed = await analyzeSource(`\n${source}`);
   assert.equal(reparsed.dags[0]!.range.start.line, (await analyzeSource(source)).dags[0]!.range.start.line + 1);
 });
+
+test('imports resolve aliases, dotted modules, relative and nested imports', async () => {
+  const model = await analyzeSource([
+    'import airflow.sdk as sdk',
+    'import os.path',
+    'from . import helpers',
+    'from airflow import DAG as D',
+    'try:',
+    '    from airflow.providers.standard.operators.bash import BashOperator',
+    'except ImportError:',
+    '    from airflow.operators.bash import BashOperator',
+    'def build():',
+    '    from airflow.models.baseoperator import chain',
+    '    return chain',
+  ].join('\n'));
+  assert.deepEqual(model.imports.map((fact) => `${fact.localName}=${fact.qualifiedName}:${fact.kind}`), [
+    'sdk=airflow.sdk:module',
+    'os.path=os.path:module',
+    'helpers=.helpers:symbol',
+    'D=airflow.DAG:symbol',
+    'BashOperator=airflow.providers.standard.operators.bash.BashOperator:symbol',
+    'BashOperator=airflow.operators.bash.BashOperator:symbol',
+    'chain=airflow.models.baseoperator.chain:symbol',
+  ]);
+  const alias = model.imports.find((fact) => fact.localName === 'D')!;
+  assert.deepEqual(alias.range, { start: { line: 3, character: 20 }, end: { line: 3, character: 28 } });
+  assert.equal(alias.statementRange.end.character, 28);
+});
