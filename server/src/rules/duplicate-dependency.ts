@@ -38,10 +38,9 @@ export const duplicateDependency: Rule = {
     const context = deduplicated(checkContext);
     const { text } = context;
     for (const dag of context.file.dags) {
-      const firsts = new Set<string>();
       const repeats: { edge: EdgeModel; range: Range }[] = [];
       for (const edge of dag.edges) {
-        firsts.add(rangeKey(edge.range));
+        if (!edge.redeclarations) continue;
         // Restating a TaskFlow data dependency or a TaskGroup edge with `>>` is common and harmless.
         if (edge.kind !== 'explicit') continue;
         for (const range of edge.redeclarations ?? []) {
@@ -53,6 +52,7 @@ export const duplicateDependency: Rule = {
         }
       }
       if (repeats.length === 0) continue;
+      const firsts = new Set(dag.edges.map((edge) => rangeKey(edge.range)));
       const declarations = [...dag.edges.map((edge) => edge.range), ...repeats.map((repeat) => repeat.range)];
       for (const { edge, range } of repeats.sort((a, b) => compareRanges(a.range, b.range))) {
         const fix = removalFix(text, range, declarations, firsts);

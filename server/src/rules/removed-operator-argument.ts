@@ -22,6 +22,8 @@ const TASK_ARGUMENTS: Record<string, RemovedArgument> = {
   use_task_execution_day: { replacement: 'use_task_logical_date', note: 'renamed', operators: ['BranchDateTimeOperator', 'BranchDayOfWeekOperator', 'DayOfWeekSensor'] },
 };
 
+const TASK_ARGUMENT_NAMES = Object.keys(TASK_ARGUMENTS);
+
 /** DAG arguments removed or renamed in Airflow 3. `schedule_interval` has its own rule. */
 const DAG_ARGUMENTS: Record<string, RemovedArgument> = {
   sla_miss_callback: { note: 'SLAs no longer exist, so the callback is accepted but never called; Airflow 3.1 replaces SLAs with deadline alerts' },
@@ -85,17 +87,21 @@ export const removedOperatorArgument: Rule = {
         const argument = dag.args[name];
         if (argument) report(argument, removed, null);
       }
-      for (const entry of Object.values(dag.defaultArgs?.entries ?? {})) {
-        const removed = TASK_ARGUMENTS[entry.name];
-        if (removed && !removed.operators) report(entry, removed, null);
-        if (entry.name === 'trigger_rule') checkTriggerRule(context, entry, reported);
-      }
-      for (const task of dag.tasks) {
-        for (const argument of Object.values(task.args)) {
-          const removed = TASK_ARGUMENTS[argument.name];
-          if (removed) report(argument, removed, task);
-          if (argument.name === 'trigger_rule') checkTriggerRule(context, argument, reported);
+      const defaults = dag.defaultArgs?.entries;
+      if (defaults) {
+        for (const name of TASK_ARGUMENT_NAMES) {
+          const entry = defaults[name];
+          if (entry && !TASK_ARGUMENTS[name]!.operators) report(entry, TASK_ARGUMENTS[name]!, null);
         }
+        if (defaults.trigger_rule) checkTriggerRule(context, defaults.trigger_rule, reported);
+      }
+      // Look the few names up rather than walking every argument of every task: this runs per keystroke.
+      for (const task of dag.tasks) {
+        for (const name of TASK_ARGUMENT_NAMES) {
+          const argument = task.args[name];
+          if (argument) report(argument, TASK_ARGUMENTS[name]!, task);
+        }
+        if (task.args.trigger_rule) checkTriggerRule(context, task.args.trigger_rule, reported);
       }
     }
   },

@@ -1,6 +1,6 @@
-import type { ExprValue, FileModel, Position, Range, TaskModel } from '../analyzer/model';
+import type { AssignmentFact, ExprValue, FileModel, Position, Range, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, TextEdit } from './rule';
-import { rangeKey, sameRange, walkValues } from './support/expressions';
+import { rangeKey, walkValues } from './support/expressions';
 import { identifierOccurrences, isIdentifier, lineIndexFor, textOf } from './support/edits';
 import { deduplicated } from './support/report';
 
@@ -34,6 +34,7 @@ export const taskIdMismatch: Rule = {
   check(checkContext) {
     const context = deduplicated(checkContext);
     const { file, text } = context;
+    let assignments: Map<string, AssignmentFact> | undefined;
     for (const dag of file.dags) {
       for (const task of dag.tasks) {
         // As Ruff's AIR001: operators that Airflow or its providers define, not a team's own classes.
@@ -42,7 +43,8 @@ export const taskIdMismatch: Rule = {
         if (!written || written.kind !== 'string' || typeof written.value !== 'string') continue;
         const taskId = written.value;
         if (task.variable === taskId) continue;
-        const assignment = file.assignments.find((fact) => fact.target === task.variable && sameRange(fact.value.range, task.range));
+        assignments ??= new Map(file.assignments.map((fact) => [`${fact.target}@${rangeKey(fact.value.range)}`, fact]));
+        const assignment = assignments.get(`${task.variable}@${rangeKey(task.range)}`);
         if (!assignment) continue;
         const fix = renameFix(file, text, task, assignment.range.start);
         context.report({
