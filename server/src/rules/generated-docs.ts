@@ -103,21 +103,33 @@ export function renderRuleDoc(meta: RuleMeta): string {
   return lines.join('\n');
 }
 
-/** The docs index: every rule, then the configuration reference. */
+/** Index sections, in reading order: what breaks the DAG first, migration last. */
+const CATEGORY_TITLES: [RuleMeta['category'], string][] = [
+  ['structure', 'Structure'],
+  ['reliability', 'Reliability'],
+  ['operations', 'Operations'],
+  ['performance', 'Performance'],
+  ['security', 'Security'],
+  ['templates', 'Templates'],
+  ['airflow3', 'Airflow 3 readiness'],
+];
+
+/** The docs index: every rule by category, then the configuration reference. */
 export function renderRulesIndex(rules: readonly Rule[]): string {
   const lines = [
     '# Rules',
     '',
     'Every rule Airflow DAG Studio checks, with its default severity and whether it has an automatic fix.',
     'This page and the rule pages are generated from the rules\' metadata (`npm run gen`).',
-    '',
-    '| Rule | Summary | Default | Fix | Ruff |',
-    '| --- | --- | --- | --- | --- |',
   ];
-  const ordered = [...rules].sort((a, b) => a.meta.category.localeCompare(b.meta.category) || a.meta.id.localeCompare(b.meta.id));
-  for (const { meta } of ordered) {
-    const ruff = meta.ruff && meta.ruff.length > 0 ? meta.ruff.join(', ') : '';
-    lines.push(`| [\`${meta.id}\`](${meta.id}.md) | ${meta.summary.replace(/\|/g, '\\|')} | ${levelDescription(meta)} | ${meta.fix} | ${ruff} |`);
+  for (const [category, title] of CATEGORY_TITLES) {
+    const inCategory = rules.filter(({ meta }) => meta.category === category).sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+    if (inCategory.length === 0) continue;
+    lines.push('', `## ${title}`, '', '| Rule | Summary | Default | Fix | Ruff |', '| --- | --- | --- | --- | --- |');
+    for (const { meta } of inCategory) {
+      const ruff = meta.ruff && meta.ruff.length > 0 ? meta.ruff.join(', ') : '';
+      lines.push(`| [\`${meta.id}\`](${meta.id}.md) | ${meta.summary.replace(/\|/g, '\\|')} | ${levelDescription(meta)} | ${meta.fix} | ${ruff} |`);
+    }
   }
   lines.push(
     '',

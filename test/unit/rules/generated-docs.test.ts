@@ -20,6 +20,11 @@ test('docs/rules pages and index match the rules\' metadata', () => {
   assert.deepEqual(pages.filter((page) => !known.has(page)), [], 'docs/rules has pages of rules that no longer exist');
 });
 
+test('the docs index links every rule', () => {
+  const index = generatedDocs(allRules).get('docs/rules/README.md')!;
+  for (const { meta } of allRules) assert.ok(index.includes(`](${meta.id}.md)`), `${meta.id} is missing from the docs index`);
+});
+
 test('the settings schema in package.json matches the rules\' metadata', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const properties: Record<string, unknown> = manifest.contributes.configuration.properties;
