@@ -225,6 +225,19 @@ describe('graph panel', { skip }, () => {
     await page.close();
   });
 
+  test('a file with several DAGs offers a picker; the host can ask for one DAG', async () => {
+    const page = await openPanel(host);
+    const message = { ...graphMessage(smallDag()), snapshot: snapshotOf([smallDag(), groupedDag()]), dagId: 'regional_sales' };
+    await post(page, message);
+    await waitForVersion(page, 1, 'elk');
+    assert.equal(await page.locator('[data-node="t:publish"]').count(), 1, 'the requested DAG is shown');
+    assert.equal(await page.isVisible('select.dag-picker'), true);
+    await page.selectOption('select.dag-picker', '0');
+    await page.waitForSelector('[data-node="t:create_cluster"]');
+    assert.deepEqual((await posted(page)).filter((m) => m.type === 'dag/didSelect').map((m) => m.dagId), ['regional_sales', 'daily_orders']);
+    await page.close();
+  });
+
   test('10,000 tasks stay usable: groups start collapsed, off-screen nodes are not drawn', async () => {
     const page = await openPanel(host);
     await post(page, graphMessage(generatedDag(10_000, 40)));

@@ -198,9 +198,8 @@ export class GraphView {
     const dag = snapshot.dags.find((candidate) => candidate.dagId === wanted) ?? snapshot.dags[0] ?? null;
     if (requested !== null && requested !== this.dag?.dagId && this.dag !== null) this.state.viewport = null;
     this.renderDagPicker(snapshot, dag);
-    this.titleLabel.textContent = message.fileName;
-    this.titleLabel.title = message.fileName;
     this.showDag(dag);
+    this.updateTitle();
   }
 
   /** The editor's cursor moved onto `taskId` (or off every task). */
@@ -919,7 +918,14 @@ export class GraphView {
       this.dagPicker.appendChild(option);
     });
     this.dagPicker.hidden = snapshot.dags.length < 2;
-    if (snapshot.dags.length === 1) this.titleLabel.dataset.dag = snapshot.dags[0].dagId ?? '';
+  }
+
+  /** The panel's tab already names the file; the toolbar names the DAG (the picker does when there are several). */
+  private updateTitle(): void {
+    const several = (this.snapshot?.dags.length ?? 0) > 1;
+    this.titleLabel.textContent = several ? '' : this.dag?.dagId ?? (this.dag ? '(dynamic DAG id)' : this.fileName);
+    this.titleLabel.title = this.dag ? `${this.dag.dagId ?? 'DAG'} in ${this.fileName}` : this.fileName;
+    this.titleLabel.hidden = several;
   }
 
   private updateDirectionButton(): void {

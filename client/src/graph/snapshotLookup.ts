@@ -42,5 +42,5 @@ export function findTask(snapshot: GraphSnapshot, dagId: string | null, taskId: 
 /** "Show graph · 12 tasks": the CodeLens title above a DAG. */
 export function codeLensTitle(dag: GraphDag): string {
   const count = dag.tasks.length;
-  return `$(type-hierarchy-sub) Show graph · ${count} task${count === 1 ? '' : 's'}`;
+  return `Show graph · ${count} task${count === 1 ? '' : 's'}`;
 }

@@ -24,5 +24,5 @@ test('a task is looked up in the named DAG first, then in any DAG of the file', 
 });
 
 test('the CodeLens counts the DAG\'s tasks', () => {
-  assert.match(codeLensTitle(smallDag()), /Show graph · 10 tasks$/);
+  assert.equal(codeLensTitle(smallDag()), 'Show graph · 10 tasks');
 });
