@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind,
@@ -33,6 +34,7 @@ import { toDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
 import { ParsedDocument } from './parsedDocument';
 import { collectFindings } from './pipeline';
+import { isSkippedDirectory, VIRTUAL_ENVIRONMENT_MARKER } from './pythonFiles';
 import { documentSymbols } from './symbols';
 import { diskFileAccess, registerTemplateFeatures, templateCapabilities, templateHoverAt, type TemplateDocumentInput } from './templateFeatures';
 import { WorkspaceIndexer, type IndexProgress } from './workspaceIndexer';
@@ -133,7 +135,7 @@ export class DagStudioServer {
           configurationChanged = true;
         } else if (change.type === FileChangeType.Deleted) {
           if (!this.openFiles.has(file)) this.indexer?.remove(file);
-        } else if (file.endsWith('.py')) {
+        } else if (file.endsWith('.py') && this.isIndexable(file)) {
           changed.push(file);
         }
       }
@@ -221,6 +223,21 @@ export class DagStudioServer {
       log: (message) => this.connection.console.log(message),
     });
     void this.indexer.indexFolders(this.workspaceFolders).catch((error) => this.logError('workspace index', error));
+  }
+
+  /**
+   * True for a file the workspace index covers: inside a workspace folder and not under a folder the
+   * crawl skips (a virtual environment inside the workspace holds Airflow's own example DAGs).
+   */
+  private isIndexable(file: string): boolean {
+    return this.workspaceFolders.some((folder) => {
+      const relative = path.relative(folder, file);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) return false;
+      const folders = relative.split(path.sep).slice(0, -1);
+      if (folders.some(isSkippedDirectory)) return false;
+      // A virtual environment under any name announces itself with pyvenv.cfg.
+      return folders.every((_, depth) => !fs.existsSync(path.join(folder, ...folders.slice(0, depth + 1), VIRTUAL_ENVIRONMENT_MARKER)));
+    });
   }
 
   private newParser(): Parser {

@@ -280,6 +280,16 @@ test('duplicate-dag-id: the workspace index links definitions across files and f
   await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(third).href, type: 1 }] });
   await client.waitFor(() => client.latestDiagnostics(uri)!.some((d) => d.code === 'duplicate-dag-id' && /third\.py/.test(d.message)), 10_000, 'duplicate with third.py');
 
+  // A copy inside a virtual environment in the workspace is not a DAG of this project.
+  const venv = path.join(workspace, 'env311', 'lib');
+  fs.mkdirSync(venv, { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'env311', 'pyvenv.cfg'), 'home = /usr/bin\n');
+  fs.writeFileSync(path.join(venv, 'example.py'), `from airflow import DAG\nwith DAG("shared_id", schedule=None):\n    pass\n`);
+  const beforeVenv = client.diagnostics.get(uri)!.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(venv, 'example.py')).href, type: 1 }] });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(client.diagnostics.get(uri)!.length, beforeVenv, 'a file in a virtual environment changed the diagnostics');
+
   // ...and is deleted again.
   fs.rmSync(third);
   await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(third).href, type: 3 }] });
