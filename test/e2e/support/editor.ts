@@ -55,16 +55,20 @@ const baseSettings: Record<string, unknown> = {
 };
 
 let installed: EditorInstall | undefined;
+let installError: Error | undefined;
 let resultsCleared = false;
 
 /** Runs scripts/e2e/install-editor.mjs (a no-op when the cached install is current). Throws its message. */
 export function ensureEditorInstalled(): EditorInstall {
   if (installed) return installed;
+  // A failed install is not tried again by the next group of scenarios: it would fail the same way.
+  if (installError) throw installError;
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/e2e/install-editor.mjs')], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 45 * 60_000,
   });
   if (result.status !== 0) {
-    throw new Error(`The editor for the end-to-end tests could not be installed (exit ${result.status ?? result.signal}); see the message above.`);
+    installError = new Error(`The editor for the end-to-end tests could not be installed (exit ${result.status ?? result.signal}); see the message above.`);
+    throw installError;
   }
   const lastLine = result.stdout.trim().split('\n').pop() ?? '';
   installed = JSON.parse(lastLine) as EditorInstall;
