@@ -16,6 +16,18 @@ export { clearStatementCache } from './syntax';
 /** At most this many syntax errors are reported per file; one early error often cascades. */
 const MAX_SYNTAX_ERRORS = 50;
 
+/*
+ * The pipeline, in order:
+ *   1. `lowerTree` copies the tree-sitter tree into plain objects in one cursor walk, reusing unchanged
+ *      statements from the previous analysis; comments and syntax errors are collected on the way.
+ *   2. `collectImports` runs the `imports.scm` query on each import statement and resolves local names
+ *      to qualified ones; files that never import airflow stop here.
+ *   3. `collectFacts` records every call, function and assignment with the scope it runs in.
+ *   4. `buildDagModel` evaluates the module abstractly to find DAGs, tasks, groups and dependencies.
+ * Queries are used where they find few nodes (imports, syntax errors of skipped files): a query over
+ * the whole tree costs a walk of every node, which for calls would be as slow as the copy itself.
+ */
+
 /**
  * Analyses one parsed Python file: imports, the DAG model and the facts rules read.
  *
