@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+/** `dagstudio check` reports the template findings the editor shows, from the same rules. */
+function check(folder: string, ...args: string[]) {
+  const bundle = path.join(process.cwd(), 'dist', 'cli', 'dagstudio.js');
+  if (!fs.existsSync(bundle)) spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  return spawnSync(process.execPath, [bundle, 'check', ...args], { cwd: folder, encoding: 'utf8' });
+}
+
+test('dagstudio check reports template typos, ignored templates and broken Jinja with their positions', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dagstudio-cli-templates-'));
+  fs.writeFileSync(path.join(folder, 'exports.py'), `from datetime import datetime
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+
+with DAG(dag_id="exports", start_date=datetime(2024, 1, 1), schedule="@daily"):
+    BashOperator(task_id="typo", bash_command="export.sh {{ ds_nodahs }}")
+    BashOperator(task_id="day_{{ ds }}", bash_command="export.sh")
+    BashOperator(task_id="broken", bash_command="export.sh {{ ds }")
+`);
+  const result = check(folder, 'exports.py', '--format', 'json');
+  fs.rmSync(folder, { recursive: true, force: true });
+  const findings = (JSON.parse(result.stdout) as { files: { diagnostics: { rule: string; range: { start: { line: number; character: number } } }[] }[] })
+    .files.flatMap((file) => file.diagnostics)
+    .filter((finding) => /template/.test(finding.rule))
+    .map((finding) => `${finding.rule}@${finding.range.start.line}:${finding.range.start.character}`);
+  assert.deepEqual(findings, [
+    'unknown-template-variable@5:60',
+    'template-in-non-templated-field@6:25',
+    'template-syntax-error@7:59',
+  ]);
+  assert.equal(result.status, 1, 'errors make the check fail');
+});
