@@ -88,6 +88,8 @@ export class GraphView {
   private readonly emptyMessage: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly hoverCard: HTMLElement;
+  /** Announces the selected task to screen readers (the SVG itself is not navigable by them). */
+  private readonly announcer: HTMLElement;
 
   constructor(
     root: HTMLElement,
@@ -149,7 +151,8 @@ export class GraphView {
     this.progress = element('div', 'progress');
     this.hoverCard = element('div', 'hover-card', { role: 'tooltip' });
     const minimapCanvas = element('canvas', 'minimap', { 'aria-hidden': 'true' });
-    this.canvas.append(this.svg, this.emptyMessage, this.progress, this.hoverCard, minimapCanvas);
+    this.announcer = element('div', 'visually-hidden', { 'aria-live': 'polite' });
+    this.canvas.append(this.svg, this.emptyMessage, this.progress, this.hoverCard, minimapCanvas, this.announcer);
     root.append(this.toolbar, this.banner, this.canvas);
     this.minimap = new Minimap(minimapCanvas, (x, y) => this.centerOn(x, y));
 
@@ -568,6 +571,11 @@ export class GraphView {
     this.persist();
     const box = nodeId ? this.layout?.nodes.get(nodeId) : undefined;
     if (box && options.scroll) this.scrollIntoView(box);
+    this.announcer.textContent = node?.kind === 'task'
+      ? `${node.task.taskId}, ${node.task.operator}${node.task.diagnostics.length ? `, ${node.task.diagnostics.length} problem${node.task.diagnostics.length === 1 ? '' : 's'}` : ''}`
+      : node?.kind === 'group'
+        ? `Task group ${node.group.groupId}, ${node.taskCount} tasks, ${node.collapsed ? 'collapsed' : 'expanded'}`
+        : '';
     if (node?.kind === 'task' && options.reveal) {
       this.host.post({ type: TaskReveal, taskId: node.task.taskId, dagId: this.dag?.dagId ?? null, preserveFocus: options.preserveFocus ?? false });
     }
