@@ -1,7 +1,7 @@
-import type { ExprValue, FileModel, ImportFact, Range } from '../analyzer/model';
+import type { FileModel, ImportFact } from '../analyzer/model';
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
-import { rangeKey, walkValues } from './support/expressions';
 import { countWord, identifierOccurrences, lineIndexFor, removeArgument, textOf } from './support/edits';
+import { nameUses } from './support/name-uses';
 import { deduplicated } from './support/report';
 
 interface Move {
@@ -198,31 +198,7 @@ function importFix(context: RuleContext, fact: ImportFact, target: string): Fix 
 function renameUses(file: FileModel, text: string, fact: ImportFact, newName: string): TextEdit[] | null {
   const name = fact.localName;
   if (identifierOccurrences(text, newName) > 0) return null;
-  const uses = new Map<string, Range>();
-  const add = (start: Range['start']) => {
-    const range = { start, end: { line: start.line, character: start.character + name.length } };
-    if (textOf(text, range) === name) uses.set(rangeKey(range), range);
-  };
-  const visit = (root: ExprValue) => {
-    for (const value of walkValues(root)) {
-      if ((value.kind === 'name' || value.kind === 'call' || value.kind === 'attribute') && (value.text === name || value.text.startsWith(`${name}.`) || value.text.startsWith(`${name}(`))) add(value.range.start);
-    }
-  };
-  for (const call of file.calls) {
-    if (call.calleeText === name || call.calleeText.startsWith(`${name}.`)) add(call.range.start);
-    for (const value of call.positional) visit(value);
-    for (const keyword of Object.values(call.keywords)) visit(keyword.value);
-  }
-  for (const assignment of file.assignments) visit(assignment.value);
-  const lines = lineIndexFor(text);
-  for (const fn of file.functions) {
-    // Decorators (`@task`, `@dag(...)`) sit on the lines above the `def`.
-    for (let line = fn.nameRange.start.line - 1; line >= 0 && line >= fn.nameRange.start.line - 10; line--) {
-      const match = /^([ \t]*@)(\w+)/.exec(lines.lineText(line));
-      if (!match) break;
-      if (match[2] === name) add({ line, character: match[1]!.length });
-    }
-  }
+  const uses = nameUses(file, text, name);
   const inImport = countWord(textOf(text, fact.statementRange), name);
   if (uses.size + inImport !== identifierOccurrences(text, name)) return null;
   return [...uses.values()].map((range) => ({ range, newText: newName }));

@@ -1,7 +1,8 @@
-import type { AssignmentFact, ExprValue, FileModel, Position, Range, TaskModel } from '../analyzer/model';
+import type { AssignmentFact, FileModel, Position, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, TextEdit } from './rule';
-import { rangeKey, walkValues } from './support/expressions';
-import { identifierOccurrences, isIdentifier, lineIndexFor, textOf } from './support/edits';
+import { rangeKey } from './support/expressions';
+import { nameUses } from './support/name-uses';
+import { identifierOccurrences, isIdentifier } from './support/edits';
 import { deduplicated } from './support/report';
 
 /**
@@ -62,48 +63,10 @@ function renameFix(file: FileModel, text: string, task: TaskModel, definition: P
   const oldName = task.variable!;
   const newName = task.localTaskId;
   if (!isIdentifier(newName) || identifierOccurrences(text, newName) > 0) return null;
-  const uses = findUses(file, text, oldName, definition);
+  const uses = nameUses(file, text, oldName);
+  const target = { start: definition, end: { line: definition.line, character: definition.character + oldName.length } };
+  uses.set(rangeKey(target), target);
   if (uses.size !== identifierOccurrences(text, oldName)) return null;
   const edits: TextEdit[] = [...uses.values()].map((range) => ({ range, newText: newName }));
   return { title: `Rename "${oldName}" to "${newName}"`, edits, safe: false };
-}
-
-/** Every place the model shows `name` being used, keyed by range so each counts once. */
-function findUses(file: FileModel, text: string, name: string, definition: Position): Map<string, Range> {
-  const uses = new Map<string, Range>();
-  const add = (start: Position) => {
-    const range = { start, end: { line: start.line, character: start.character + name.length } };
-    if (textOf(text, range) === name) uses.set(rangeKey(range), range);
-  };
-  add(definition);
-  const visit = (root: ExprValue) => {
-    for (const value of walkValues(root)) {
-      if ((value.kind === 'name' && value.text === name) || (value.kind === 'attribute' && value.text.startsWith(`${name}.`))) add(value.range.start);
-    }
-  };
-  for (const call of file.calls) {
-    if (call.calleeText.startsWith(`${name}.`)) add(call.range.start);
-    for (const value of call.positional) visit(value);
-    for (const keyword of Object.values(call.keywords)) visit(keyword.value);
-  }
-  for (const assignment of file.assignments) visit(assignment.value);
-  const lines = lineIndexFor(text);
-  const scanned = new Set<string>();
-  for (const dag of file.dags) {
-    for (const edge of dag.edges) {
-      const key = rangeKey(edge.range);
-      if (scanned.has(key)) continue;
-      scanned.add(key);
-      const base = lines.offsetAt(edge.range.start);
-      const source = blankStrings(textOf(text, edge.range));
-      const pattern = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
-      for (let match = pattern.exec(source); match; match = pattern.exec(source)) add(lines.positionAt(base + match.index));
-    }
-  }
-  return uses;
-}
-
-/** The text with the contents of string literals replaced by spaces, so names inside them are not matched. */
-function blankStrings(source: string): string {
-  return source.replace(/"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'/g, (literal) => ' '.repeat(literal.length));
 }

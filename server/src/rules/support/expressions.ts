@@ -1,4 +1,4 @@
-import type { CallFact, DagModel, ExprValue, FileModel, KeywordArgument, Range, TaskModel } from '../../analyzer/model';
+import type { CallFact, DagModel, ExprValue, FileModel, Range, TaskModel } from '../../analyzer/model';
 import { textOf } from './edits';
 
 /**
@@ -30,17 +30,6 @@ export function* walkValues(value: ExprValue): Generator<ExprValue> {
   yield value;
   if (value.items) for (const item of value.items) yield* walkValues(item);
   if (value.entries) for (const entry of Object.values(value.entries)) yield* walkValues(entry.value);
-}
-
-/** The dict entries found anywhere inside `value` (nested dicts included). */
-export function* walkEntries(value: ExprValue): Generator<KeywordArgument> {
-  if (value.entries) {
-    for (const entry of Object.values(value.entries)) {
-      yield entry;
-      yield* walkEntries(entry.value);
-    }
-  }
-  if (value.items) for (const item of value.items) yield* walkEntries(item);
 }
 
 /** The literal string a value holds, when it is a plain (non-f) string the model knows. */
