@@ -252,8 +252,12 @@ function readToken(source: string, at: number): Token | null {
 }
 
 /** Recursive-descent parser over one tag's tokens, mirroring `jinja2.parser.Parser`. */
+/** Deeper nesting than this is reported instead of parsed, so no template can exhaust the stack. */
+const MAX_NESTING = 100;
+
 class TagParser {
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: Token[], private readonly tag: JinjaTag, private readonly template: JinjaTemplate) {}
 
@@ -493,6 +497,23 @@ class TagParser {
   }
 
   private parseExpression(): void {
+    this.nest(() => this.parseExpressionInner());
+  }
+
+  /** Runs a nested parse step, refusing nesting that could exhaust the stack. */
+  private nest(step: () => void): void {
+    if (++this.depth > MAX_NESTING) {
+      const token = this.peek() ?? this.tokens[this.tokens.length - 1];
+      throw new ParseError('This expression is nested too deeply to check.', token ?? this.tag);
+    }
+    try {
+      step();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseExpressionInner(): void {
     this.parseOr();
     if (this.isName('if')) {
       this.index++;
@@ -523,7 +544,7 @@ class TagParser {
   private parseNot(): void {
     if (this.isName('not')) {
       this.index++;
-      this.parseNot();
+      this.nest(() => this.parseNot());
       return;
     }
     this.parseCompare();
@@ -582,7 +603,7 @@ class TagParser {
   private parseUnary(withFilter = true): void {
     if (this.isOperator('-') || this.isOperator('+')) {
       this.index++;
-      this.parseUnary(false);
+      this.nest(() => this.parseUnary(false));
     } else {
       this.parsePrimaryWithPostfix();
     }

@@ -110,6 +110,7 @@ function itemsFor(head: string, tag: JinjaTag, template: JinjaTemplate, scope: T
   if (/\bis\s+(?:not\s+)?$/.test(head)) return JINJA_TESTS.map((name) => item(name, 'test', 'Jinja test', `Jinja's built-in \`${name}\` test.`, false, 2));
   const chain = /([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\.\s*$/.exec(head);
   if (chain) return attributeItems(chain[1]!.split(/\s*\.\s*/), scope, string);
+  if (/\bparams\s*\[\s*['"]$/.test(head)) return paramItems(string, scope);
   if (/\[\s*['"]$/.test(head)) return null;
   if (tag.kind === 'statement' && /^[-+]?\s*$/.test(head)) {
     return STATEMENT_KEYWORDS.map((keyword) => item(keyword, 'keyword', 'Jinja statement', `\`{% ${keyword} %}\``, false, 1));

@@ -80,6 +80,11 @@ test('does not treat keyword arguments or literals as variables', () => {
 });
 
 test('keeps work bounded and never throws on hostile input', () => {
+  const deep = (open: string, close: string) => `{{ ${open.repeat(1000)}x${close.repeat(1000)} }}`;
+  for (const source of [deep('(', ')'), deep('[', ']'), deep('not ', ''), deep('- ', ''), deep('a(', ')'), deep('x if y else ', '')]) {
+    const template = parseTemplate(source);
+    assert.match(template.errors[0]?.message ?? '', /nested too deeply/, source.slice(0, 20));
+  }
   const hostile = ['{{'.repeat(2000), '{%'.repeat(2000), '{{ ' + '('.repeat(10000) + ' }}', '{{ a' + '.b'.repeat(5000) + ' }}', '{% for %}', '{% set %}', '{{ x is }}'];
   for (const source of hostile) assert.ok(Array.isArray(parseTemplate(source).errors));
 });

@@ -58,6 +58,7 @@ test('after a dot: params keys from the DAG, macros, var accessors and ti method
   const labelsAfter = async (expression: string) =>
     (await complete(`    BashOperator(task_id="t", bash_command="{{ ${expression}|CURSOR| }}")\n`))?.items.map((item) => item.label) ?? [];
   assert.deepEqual(await labelsAfter('params.'), ['region', 'limit']);
+  assert.deepEqual(await labelsAfter("params['"), ['region', 'limit']);
   assert.ok((await labelsAfter('macros.ds')).includes('ds_add'));
   assert.ok((await labelsAfter('macros.')).includes('ds_format'));
   assert.deepEqual(await labelsAfter('var.'), ['value', 'json']);
