@@ -30,6 +30,8 @@ export class TestLspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly logs: string[] = [];
+  /** What the client answers to workspace/configuration; tests change it, then notify the server. */
+  settings: unknown = {};
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
@@ -40,7 +42,8 @@ export class TestLspClient {
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestLspClient(child, connection);
     connection.onNotification((method, params) => client.record(method, params));
-    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => options.settings ?? {}));
+    client.settings = options.settings ?? {};
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => client.settings));
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/showMessageRequest', () => null);

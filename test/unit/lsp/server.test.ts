@@ -240,6 +240,32 @@ with DAG("backfills", schedule="@daily", start_date=pendulum.datetime(2024, 1, 1
   await client.close(uri);
 });
 
+test('settings and pyproject.toml decide rule levels, and a change re-analyses open documents', async () => {
+  const project = path.join(workspace, 'configured');
+  fs.mkdirSync(project, { recursive: true });
+  const uri = pathToFileURL(path.join(project, 'looping.py')).href;
+  await client.open(uri, CYCLE_DAG.replace('"orders"', '"looping"'), 1);
+  const initial = await client.diagnosticsFor(uri, 1);
+  assert.equal(initial.find((diagnostic) => diagnostic.code === 'dag-cycle')?.severity, 1);
+
+  // VS Code settings: dag-cycle as a warning.
+  client.settings = { rules: { 'dag-cycle': 'warning' } };
+  let published = client.diagnostics.get(uri)!.length;
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { dagstudio: client.settings } });
+  await client.waitFor(() => client.diagnostics.get(uri)!.length > published, 10_000, 're-analysis after a settings change');
+  assert.equal(client.latestDiagnostics(uri)!.find((diagnostic) => diagnostic.code === 'dag-cycle')?.severity, 2);
+
+  // The nearest pyproject.toml wins over the editor settings, as in the CLI.
+  fs.writeFileSync(path.join(project, 'pyproject.toml'), '[tool.dagstudio.rules]\ndag-cycle = "off"\n');
+  published = client.diagnostics.get(uri)!.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(project, 'pyproject.toml')).href, type: 1 }] });
+  await client.waitFor(() => client.diagnostics.get(uri)!.length > published, 10_000, 're-analysis after a pyproject.toml change');
+  assert.ok(!client.latestDiagnostics(uri)!.some((diagnostic) => diagnostic.code === 'dag-cycle'));
+  client.settings = {};
+  await client.close(uri);
+  fs.rmSync(path.join(project, 'pyproject.toml'));
+});
+
 test('dagStudio/graph answers the current graph and graphDidChange follows each analysis', async () => {
   const uri = 'untitled:Graph-1';
   await client.open(uri, CYCLE_DAG, 1);
