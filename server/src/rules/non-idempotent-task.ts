@@ -19,6 +19,23 @@ const DAY_CALLS = new Set(['datetime.date.today', 'datetime.datetime.today', 'pe
 
 const DAYS_AGO = new Set(['airflow.utils.dates.days_ago']);
 
+/**
+ * Answers per distinct name, remembered: a 2,000-task file has tens of thousands of calls and tasks
+ * but only a few dozen callee and operator names, so each regular expression runs once per name.
+ */
+function memoized(test: (name: string) => boolean): (name: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === undefined) {
+      if (answers.size > 10_000) answers.clear();
+      answer = test(name);
+      answers.set(name, answer);
+    }
+    return answer;
+  };
+}
+
 function isClockCall(call: CallFact): boolean {
   const name = call.qualifiedName;
   if (!name) return false;
@@ -27,9 +44,10 @@ function isClockCall(call: CallFact): boolean {
   return name === 'time.strftime' && call.positional.length === 1 && /%[dYjmF]/.test(String(call.positional[0]!.value ?? ''));
 }
 
+const isRandomName = memoized((name) => /^(random|uuid|secrets|numpy\.random)\./.test(name) || name === 'os.urandom');
+
 function isRandomCall(call: CallFact): boolean {
-  const name = call.qualifiedName ?? '';
-  return /^(random|uuid|secrets|numpy\.random)\./.test(name) || name === 'os.urandom';
+  return call.qualifiedName !== null && isRandomName(call.qualifiedName);
 }
 
 /** Methods that turn a point in time into a day, a period or a string: what partitions and paths are made of. */
@@ -340,10 +358,24 @@ function sqlStrings(task: TaskModel): { text: string; value: ExprValue }[] {
   return found;
 }
 
+const isSqlOperator = memoized((operator) => SQL_OPERATOR.test(operator) || operator === 'BigQueryInsertJobOperator');
+
 function isSqlTask(task: TaskModel): boolean {
-  if (task.kind === 'sql') return true;
-  return SQL_OPERATOR.test(task.operator) || task.operator === 'BigQueryInsertJobOperator';
+  return task.kind === 'sql' || isSqlOperator(task.operator);
 }
+
+const destinationsOf = (() => {
+  const answers = new Map<string, string[] | null>();
+  return (operator: string): string[] | null => {
+    let answer = answers.get(operator);
+    if (answer === undefined) {
+      if (answers.size > 10_000) answers.clear();
+      answer = STORAGE_DESTINATIONS.find(([pattern]) => pattern.test(operator))?.[1] ?? null;
+      answers.set(operator, answer);
+    }
+    return answer;
+  };
+})();
 
 /** Strips SQL comments, so a commented-out DELETE does not count. */
 function withoutSqlComments(sql: string): string {
@@ -392,10 +424,9 @@ function checkSql(context: RuleContext, task: TaskModel, cleared: () => Set<stri
 }
 
 function checkOutputs(context: RuleContext, task: TaskModel): void {
-  const operator = task.operator;
-  const destination = STORAGE_DESTINATIONS.find(([pattern]) => pattern.test(operator));
+  const destination = destinationsOf(task.operator);
   if (destination) {
-    for (const name of destination[1]) {
+    for (const name of destination) {
       const argument = task.args[name];
       const path = argument && typeof argument.value.value === 'string' ? argument.value.value : null;
       if (!argument || path === null || argument.value.kind !== 'string') continue;
