@@ -166,6 +166,7 @@ class DagModelBuilder {
   private context: Context = { dag: null, group: null, callDepth: 0, inDynamicLoop: false };
   private graphChanges = 0;
   private taskCount = 0;
+  private readonly ambiguousVariables = new WeakSet<object>();
 
   constructor(private readonly reader: ExpressionReader) {}
 
@@ -309,7 +310,8 @@ class DagModelBuilder {
       case 'identifier': {
         const name = this.text(target);
         scope.vars.set(name, value);
-        if (value.k === 'task' && value.task.model.variable === null) value.task.model.variable = name;
+        if (value.k === 'task') this.nameVariable(value.task.model, name);
+        else if (value.k === 'dag') this.nameVariable(value.dag.model, name);
         return;
       }
       case 'pattern_list':
@@ -339,6 +341,17 @@ class DagModelBuilder {
       }
       default:
         return;
+    }
+  }
+
+  /** Records the variable holding a task or DAG; one held by several different names has none. */
+  private nameVariable(model: { variable: string | null }, name: string): void {
+    if (this.ambiguousVariables.has(model) || model.variable === name) return;
+    if (model.variable === null) {
+      model.variable = name;
+    } else {
+      model.variable = null;
+      this.ambiguousVariables.add(model);
     }
   }
 

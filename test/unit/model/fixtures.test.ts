@@ -23,6 +23,7 @@ const fixtureDir = path.join(process.cwd(), 'test', 'fixtures', 'model');
 interface ExpectedDag {
   dag_id: string | null;
   declaration?: DagModel['declaration'];
+  variable?: string | null;
   schedule?: string | null;
   catchup?: boolean | null;
   default_args?: string[] | null;
@@ -66,6 +67,7 @@ function checkRangeInside(range: Range, model: FileModel, where: string): void {
 function compareDag(actual: DagModel, expected: ExpectedDag, model: FileModel): void {
   const where = `DAG ${expected.dag_id}`;
   if (expected.declaration) assert.equal(actual.declaration, expected.declaration, `${where}: declaration`);
+  if ('variable' in expected) assert.equal(actual.variable, expected.variable, `${where}: variable`);
   if ('schedule' in expected) assert.equal(actual.schedule, expected.schedule, `${where}: schedule`);
   if ('catchup' in expected) assert.equal(actual.catchup, expected.catchup, `${where}: catchup`);
   if ('default_args' in expected) {
