@@ -238,6 +238,21 @@ describe('graph panel', { skip }, () => {
     await page.close();
   });
 
+  test('following another file shows its graph whole, whatever the previous zoom', async () => {
+    const page = await showGraph(host, smallDag());
+    for (let i = 0; i < 4; i++) await page.click('button[data-action="zoom-in"]');
+    const other: GraphDidChangeMessage = { ...graphMessage(groupedDag()), snapshot: { ...snapshotOf([groupedDag()]), uri: 'file:///work/dags/regional.py' } };
+    await post(page, other);
+    await page.waitForSelector('[data-node="t:publish"]');
+    await waitForVersion(page, 1, 'elk');
+    await page.waitForTimeout(100);
+    const canvas = (await page.locator('.canvas').boundingBox())!;
+    const boxes = await page.$$eval('[data-node^="t:"] .node-box', (elements) => elements.map((element) => element.getBoundingClientRect().toJSON() as DOMRect));
+    assert.equal(boxes.length, 13);
+    for (const box of boxes) assert.ok(box.left >= canvas.x - 1 && box.right <= canvas.x + canvas.width + 1 && box.top >= canvas.y - 1 && box.bottom <= canvas.y + canvas.height + 1, 'every node is on screen');
+    await page.close();
+  });
+
   test('10,000 tasks stay usable: groups start collapsed, off-screen nodes are not drawn', async () => {
     const page = await openPanel(host);
     await post(page, graphMessage(generatedDag(10_000, 40)));

@@ -276,7 +276,12 @@ export class GraphView {
     this.collapsed = rememberedCollapsed(this.state, key) ?? defaultCollapsedGroups(dag);
     const known = new Set(dag.groups.map((group) => group.groupId));
     for (const groupId of this.collapsed) if (!known.has(groupId)) this.collapsed.delete(groupId);
-    if (switched) this.clearRendering();
+    if (switched) {
+      // Another DAG: nothing of the previous picture applies (and the first paint may be provisional).
+      this.layout = null;
+      this.layoutShape = '';
+      this.clearRendering();
+    }
     void this.relayout();
   }
 
@@ -340,7 +345,7 @@ export class GraphView {
     this.stateVersion++;
     // Data may have changed under the same ids: redraw every rendered element.
     this.clearRendering();
-    if (firstPaint && (!this.state.viewport || this.autoFitted)) {
+    if (!this.state.viewport || (firstPaint && this.autoFitted)) {
       this.fit();
       this.autoFitted = true;
     } else this.applyViewport();
