@@ -31,6 +31,8 @@ function isPlaceholder(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length < 4) return true;
   if (/\{\{|\{%|\$\{|%\(|^\$[A-Z_]+$|^<.*>$|^\*+$|^x+$|^\.+$/i.test(trimmed)) return true;
+  // A reference to where a secret lives (a secrets-manager path, an ARN, a URL, a file) is not one.
+  if (/^(arn:|projects\/|https?:\/\/|s3:\/\/|gs:\/\/|vault:|\/)/i.test(trimmed) || /^[\w.-]+(\/[\w.-]+)+$/.test(trimmed)) return true;
   if (/^(changeme|change_me|placeholder|password|secret|token|redacted|dummy|example|test|testing|none|null|your[_-].*|my[_-].*|replace[_-]?me|todo|tbd|fake.*|sample.*|xxx.*)$/i.test(trimmed)) return true;
   return false;
 }

@@ -55,7 +55,8 @@ export const sensorPokeMode: Rule = {
     for (const dag of context.file.dags) {
       if (dag.defaultArgs?.dynamic) continue;
       for (const task of dag.tasks) {
-        if (task.kind !== 'sensor') continue;
+        // `...SensorAsync` classes always defer: they never hold a worker while waiting.
+        if (task.kind !== 'sensor' || /Async$/.test(task.operator)) continue;
         const mode = effectiveArgument(task, dag, 'mode');
         if (mode && literalString(mode.value) !== 'poke') continue;
         const deferrable = effectiveArgument(task, dag, 'deferrable');
