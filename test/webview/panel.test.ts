@@ -270,7 +270,7 @@ describe('graph panel', { skip }, () => {
     await flat.close();
   });
 
-  test('screenshots of a small, a grouped and a large DAG in light and dark themes', async () => {
+  test('screenshots of a small, a grouped and a large DAG in light and dark themes (and high contrast)', async () => {
     const folder = path.join(process.cwd(), 'docs', 'screenshots');
     fs.mkdirSync(folder, { recursive: true });
     const large = generatedDag(1000, 10);
@@ -297,5 +297,9 @@ describe('graph panel', { skip }, () => {
         await page.close();
       }
     }
+    const highContrast = await showGraph(host, groupedDag(), 'high-contrast', { width: 1100, height: 620 });
+    await highContrast.click('[data-node="t:us.load"]');
+    await highContrast.screenshot({ path: path.join(folder, 'grouped-high-contrast.png') });
+    await highContrast.close();
   });
 });
