@@ -1106,6 +1106,13 @@ class DagModelBuilder {
         else this.connect(other, self, node, label, argumentList ?? null, null);
         return NONE;
       }
+      if (self.k === 'task' && (name === 'map' || name === 'zip' || name === 'concat')) {
+        // XComArg transformations are still fed by the producing task (and by the other zipped ones).
+        const args = this.evalArguments(argumentList, scope, depth);
+        if (name === 'map') return self;
+        const sources = [self, ...args.positional].filter((value) => value.k === 'task');
+        return sources.length === 1 ? self : { k: 'list', items: sources };
+      }
       if (self.k === 'task' && (name === 'as_setup' || name === 'as_teardown')) {
         const args = this.evalArguments(argumentList, scope, depth);
         self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
