@@ -109,6 +109,8 @@ function install(expected) {
     ...process.env,
     PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
+    // node-gyp compiles each native module with one make job unless told to use every core.
+    JOBS: process.env.JOBS || 'max',
   };
   const allowScripts = npmMajorVersion(env) >= 11 ? ['--dangerously-allow-all-scripts'] : [];
   npm(['install', '--omit=dev', ...allowScripts, ...quiet], vscodeDir, env);
