@@ -166,7 +166,8 @@ export function renderRulesIndex(rules: readonly Rule[]): string {
     '',
     '- `# dagstudio: ignore[rule-id]` at the end of a line silences that rule for findings starting on the line;',
     '  `ignore[a, b]` names several, a bare `# dagstudio: ignore` silences every rule there.',
-    '- `# dagstudio: ignore-file[rule-id]` anywhere in a file silences the rule in the whole file.',
+    '- `# dagstudio: ignore-file[rule-id]` anywhere in a file silences the rule in the whole file; a bare',
+    '  `# dagstudio: ignore-file` silences every rule there (for generated files).',
     '- A suppression naming an unknown rule is reported as [`unknown-suppression`](unknown-suppression.md).',
     '',
   );

@@ -7,7 +7,8 @@ import type { Fix } from './rule';
  *   `x >> y  # dagstudio: ignore[dag-cycle]`        findings that start on this line
  *   `# dagstudio: ignore[dag-cycle, heavy-xcom]`     several rules at once
  *   `# dagstudio: ignore-file[missing-retries]`      the whole file, wherever the comment stands
- * A bare `# dagstudio: ignore` (no brackets) silences every rule on its line.
+ * A bare `# dagstudio: ignore` (no brackets) silences every rule on its line, a bare
+ * `# dagstudio: ignore-file` every rule in the file (for generated DAG files).
  */
 export interface SuppressionDirective {
   scope: 'line' | 'file';
@@ -33,7 +34,6 @@ export function parseSuppressions(comments: readonly CommentFact[]): Suppression
     DIRECTIVE.lastIndex = 0;
     for (let match = DIRECTIVE.exec(comment.text); match; match = DIRECTIVE.exec(comment.text)) {
       const scope = match[1] === 'ignore-file' ? 'file' : 'line';
-      if (scope === 'file' && match[2] === undefined) continue;
       const ruleIds: SuppressionDirective['ruleIds'] = [];
       let closingBracket: Range | null = null;
       if (match[2] !== undefined) {
@@ -65,11 +65,13 @@ function lineRange(line: number, start: number, end: number): Range {
 /** Answers "is this finding suppressed?" for one file. */
 export class SuppressionIndex {
   private readonly fileWide = new Set<string>();
+  private wholeFile = false;
   private readonly byLine = new Map<number, Set<string> | 'all'>();
 
   constructor(directives: readonly SuppressionDirective[]) {
     for (const directive of directives) {
       if (directive.scope === 'file') {
+        if (directive.ruleIds.length === 0) this.wholeFile = true;
         for (const { id } of directive.ruleIds) this.fileWide.add(id);
         continue;
       }
@@ -86,7 +88,7 @@ export class SuppressionIndex {
   }
 
   isSuppressed(ruleId: string, line: number): boolean {
-    if (this.fileWide.has(ruleId)) return true;
+    if (this.wholeFile || this.fileWide.has(ruleId)) return true;
     const onLine = this.byLine.get(line);
     return onLine === 'all' || (onLine !== undefined && onLine.has(ruleId));
   }
@@ -124,7 +126,7 @@ export function ignoreOnLineFix(text: string, comments: readonly CommentFact[], 
  */
 export function ignoreInFileFix(text: string, comments: readonly CommentFact[], ruleId: string): Fix | null {
   const title = `Ignore ${ruleId} in this file`;
-  const existing = parseSuppressions(comments).find((directive) => directive.scope === 'file');
+  const existing = parseSuppressions(comments).find((directive) => directive.scope === 'file' && directive.closingBracket !== null);
   if (existing && existing.closingBracket) {
     if (existing.ruleIds.some(({ id }) => id === ruleId)) return null;
     const separator = existing.ruleIds.length > 0 ? ', ' : '';

@@ -100,3 +100,8 @@ test('a version-dependent default level applies unless the user set one', () => 
   assert.equal(severityFor(3), 'warning');
   assert.equal(severityFor(3, { v: 'error' }), 'error');
 });
+
+test('a bare ignore-file silences every rule in the file', () => {
+  const text = 'flag one\n# dagstudio: ignore-file\nflag two\n';
+  assert.deepEqual(runRules(modelOf(text), text, config, { rules: [lineFlagRule('a'), lineFlagRule('b')] }), []);
+});
