@@ -19,7 +19,7 @@ export const templateInNonTemplatedField: Rule = {
     },
     docs: {
       whatItDoes:
-        "Knows the `template_fields` of the commonly used operators of Airflow core and the standard, common-sql, postgres, http, amazon, google and cncf-kubernetes providers, and reports Jinja (`{{ }}`, `{% %}`) in any other argument of those operators, nested lists and dicts included. Custom operators are not checked: their template fields are not known.",
+        "Knows the `template_fields` of the commonly used operators of Airflow core and the standard, common-sql, postgres, http, amazon, google and cncf-kubernetes providers, and reports Jinja (`{{ }}`, `{% %}`) in any other argument of those operators, nested lists and dicts included. Task documentation (`doc_md` and the other `doc*` arguments) is prose and is not checked, and neither are custom operators: their template fields are not known.",
       whyIsThisBad:
         "Airflow renders only the attributes listed in the operator's `template_fields`. Anywhere else the template stays literal text: a task id containing `{{ ds }}`, a `params` value that was meant to be a date, a file name with braces in it. Nothing fails; the task silently does the wrong thing.",
       example: 'PythonOperator(task_id="report", python_callable=report, params={"day": "{{ ds }}"})',
