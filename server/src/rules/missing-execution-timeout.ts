@@ -1,7 +1,10 @@
 import type { TaskModel } from '../analyzer/model';
 import { effectiveArgument } from '../analyzer/effective';
-import type { Rule } from './rule';
+import type { Fix, Rule, RuleContext, TextEdit } from './rule';
 import { dagLabel, taskRange } from './support/expressions';
+import { insertDagKeyword } from './support/dag-ranges';
+import { durationExpression, insertDictEntries } from './support/dict-entries';
+import { insertKeywordArgument, replaceValue } from './support/edits';
 import { deduplicated } from './support/report';
 
 /** Tasks that do no work of their own or are bounded otherwise (a sensor's own `timeout`). */
@@ -17,7 +20,14 @@ export const missingExecutionTimeout: Rule = {
     summary: 'A task has no execution_timeout, so a hung run holds its worker slot forever.',
     defaultSeverity: 'warning',
     category: 'operations',
-    fix: 'none',
+    fix: 'unsafe',
+    options: {
+      timeoutMinutes: {
+        type: 'number',
+        default: 60,
+        description: 'The execution_timeout, in minutes, that the fix writes; pick one comfortably above the task\'s normal run time.',
+      },
+    },
     messages: {
       dag: '{count} tasks of DAG {dag} have no execution_timeout: add one to default_args (for example "execution_timeout": timedelta(hours=1)) so a hung task fails instead of running forever.',
       task: 'Task "{taskId}" has no execution_timeout: a hung run would hold its worker slot until someone kills it.',
@@ -38,6 +48,8 @@ export const missingExecutionTimeout: Rule = {
         '    "execution_timeout": timedelta(hours=1),',
         '}',
       ].join('\n'),
+      fixSafety:
+        'The fix adds `execution_timeout` (the `timeout-minutes` option, one hour by default) to `default_args` — creating them when the DAG has none — or to the one task that lacks it, and imports `timedelta` when needed. It is unsafe: a task that normally runs longer than the chosen timeout would start failing, so check the value against the task\'s run times.',
     },
   },
   check(checkContext) {
@@ -51,8 +63,10 @@ export const missingExecutionTimeout: Rule = {
         if (EXEMPT_KINDS.has(task.kind)) continue;
         const argument = effectiveArgument(task, dag, 'execution_timeout');
         if (argument && argument.value.kind !== 'none') continue;
-        if (task.args.execution_timeout) {
-          context.report({ messageId: 'explicitNone', args: { taskId: task.taskId }, range: task.args.execution_timeout.range });
+        const explicit = task.args.execution_timeout;
+        if (explicit) {
+          const fix = timeoutFix(context, (duration) => [replaceValue(explicit, duration)]);
+          context.report({ messageId: 'explicitNone', args: { taskId: task.taskId }, range: explicit.range, ...(fix ? { fixes: [fix] } : {}) });
           continue;
         }
         lacking.push(task);
@@ -60,14 +74,32 @@ export const missingExecutionTimeout: Rule = {
       if (lacking.length === 0 || defaultsSetIt) continue;
       if (lacking.length === 1) {
         const task = lacking[0]!;
-        context.report({ messageId: 'task', args: { taskId: task.taskId }, range: taskRange(task) });
+        const fix = task.kind === 'taskflow'
+          ? null
+          : timeoutFix(context, (duration) => insertKeywordArgument(context.file, context.text, task.range, `execution_timeout=${duration}`));
+        context.report({ messageId: 'task', args: { taskId: task.taskId }, range: taskRange(task), ...(fix ? { fixes: [fix] } : {}) });
       } else {
+        const defaults = dag.defaultArgs;
+        const fix = timeoutFix(context, (duration) => defaults
+          ? insertDictEntries(context.file, context.text, defaults, [['execution_timeout', duration]])
+          : insertDagKeyword(context.file, context.text, dag, `default_args={"execution_timeout": ${duration}}`));
         context.report({
           messageId: 'dag',
           args: { count: lacking.length, dag: dagLabel(dag) },
-          range: dag.defaultArgs?.range ?? dag.dagIdRange ?? dag.range,
+          range: defaults?.range ?? dag.dagIdRange ?? dag.range,
+          ...(fix ? { fixes: [fix] } : {}),
         });
       }
     }
   },
 };
+
+/** A fix writing the configured timeout with `edits`, plus the `timedelta` import when the file lacks one. */
+function timeoutFix(context: RuleContext, edits: (duration: string) => TextEdit[] | null): Fix | null {
+  const minutes = context.option<number>('timeoutMinutes');
+  const duration = durationExpression(context.file, context.text, minutes);
+  if (!duration) return null;
+  const written = edits(duration.expression);
+  if (!written) return null;
+  return { title: `Set execution_timeout to ${minutes} minutes`, edits: [...written, ...duration.imports], safe: false };
+}
