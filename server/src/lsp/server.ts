@@ -58,17 +58,14 @@ interface OpenDocument {
   timer: NodeJS.Timeout | null;
   /** True while the last published diagnostics were non-empty (so a clean file clears them once). */
   hasDiagnostics: boolean;
-  lastDurationMs: number;
 }
 
 /**
- * Debounce before analysing after an edit. Short enough to stay inside the typing budget, long enough
- * to fold a burst of changes (paste, multi-cursor, undo) into one analysis.
+ * Debounce before analysing after an edit: long enough to fold a burst of changes (paste, multi-cursor,
+ * undo) into one analysis, short enough not to count in the typing budget. No longer wait is needed for
+ * large files: while one analysis runs, the next keystrokes queue up and are folded into the next one.
  */
 const ANALYSIS_DELAY_MS = 4;
-/** For files whose analysis is slow, wait about as long as it takes so typing never queues up behind it. */
-const SLOW_ANALYSIS_MS = 50;
-const MAX_ANALYSIS_DELAY_MS = 200;
 
 /**
  * The Airflow DAG Studio language server: wires LSP requests to the pure analyzer, rules and graph.
@@ -257,7 +254,6 @@ export class DagStudioServer {
       analysis: null,
       timer: null,
       hasDiagnostics: false,
-      lastDurationMs: 0,
     };
     this.documents.set(uri, document);
     if (file) this.openFiles.set(file, uri);
@@ -286,11 +282,10 @@ export class DagStudioServer {
   private schedule(document: OpenDocument): void {
     if (document.timer) clearTimeout(document.timer);
     if (!document.settings) return;
-    const delay = document.lastDurationMs > SLOW_ANALYSIS_MS ? Math.min(MAX_ANALYSIS_DELAY_MS, document.lastDurationMs) : ANALYSIS_DELAY_MS;
     document.timer = setTimeout(() => {
       document.timer = null;
       this.guard('analysis', () => this.analyzeNow(document));
-    }, delay);
+    }, ANALYSIS_DELAY_MS);
   }
 
   /** The analysis of the document's current text, running a pending one now (requests never see stale models). */
@@ -308,7 +303,6 @@ export class DagStudioServer {
   /** Parses (incrementally), analyses, checks and publishes one document. */
   private analyzeNow(document: OpenDocument): void {
     if (!document.settings || this.documents.get(document.uri) !== document) return;
-    const started = performance.now();
     const { parsed } = document;
     const version = parsed.version;
     const text = parsed.text;
@@ -325,7 +319,6 @@ export class DagStudioServer {
       document.hasDiagnostics = false;
       if (document.file) this.notifyDagIdsChanged(this.dagIndex.remove(document.file), document.uri);
       this.sendGraphDidChange(document.uri, version);
-      document.lastDurationMs = performance.now() - started;
       return;
     }
     const findings = this.findingsFor(document, model, text);
@@ -333,7 +326,6 @@ export class DagStudioServer {
     this.publish(document);
     if (document.file) this.notifyDagIdsChanged(this.dagIndex.set(document.file, indexedDags(model)), document.uri);
     this.sendGraphDidChange(document.uri, version);
-    document.lastDurationMs = performance.now() - started;
   }
 
   /** The current analysis of a document as the template features (completion, hover, links) take it. */
