@@ -1010,7 +1010,7 @@ class DagModelBuilder {
       case 'group-function':
         return this.callGroupFunction(node, callee, argumentList, scope, depth, false);
       case 'dag-function':
-        return this.callDagFunction(node, callee.fn, callee.decorator, argumentList, scope, depth);
+        return this.callDagFunction(callee.fn, callee.decorator, argumentList, scope, depth);
       case 'bound-method':
         return this.callMethod(node, callee.self, callee.name, argumentList, scope, depth);
       default:
@@ -1021,7 +1021,7 @@ class DagModelBuilder {
 
   private callBuiltin(name: string, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
     const args = this.evalArguments(argumentList, scope, depth);
-    const [first, second, third] = args.positional;
+    const [first, second] = args.positional;
     switch (name) {
       case 'range': {
         const numbers = args.positional.map((value) => (value.k === 'num' && Number.isInteger(value.v) ? value.v : null));
@@ -1087,7 +1087,6 @@ class DagModelBuilder {
           }
         }
         for (const [key, value] of args.keywords) entries.set(key, value);
-        void third;
         return { k: 'dict', entries, syn: argumentList ?? null, form: 'dict-call', dynamic, ...(inherited ? { inherited } : {}) };
       }
       default:
@@ -1326,7 +1325,7 @@ class DagModelBuilder {
     return { k: 'dag', dag };
   }
 
-  private callDagFunction(node: Syn, fn: FunctionValue, decorator: Syn, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
+  private callDagFunction(fn: FunctionValue, decorator: Syn, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
     const expression = decorator.children[0];
     const decoratorArguments = expression?.type === 'call' ? expression.children[1] ?? null : null;
     const info = this.dagArguments(decoratorArguments, fn.closure, depth, decorator, fn.name);
@@ -1350,7 +1349,6 @@ class DagModelBuilder {
     } finally {
       this.context = saved;
     }
-    void node;
     return { k: 'dag', dag };
   }
 
@@ -1488,10 +1486,8 @@ class DagModelBuilder {
       dynamicId = true;
       this.note(`\`${spec.name}\` has no statically known task_id`, node, dag);
     }
-    const callableNode = evaluated.keywordNodes.get('python_callable');
     const callableValue = evaluated.keywords.get('python_callable');
     const fn = callableValue?.k === 'function' ? callableValue.fn : callableValue?.k === 'taskflow' ? callableValue.flow.fn : null;
-    void callableNode;
     const model: TaskModel = {
       taskId: group ? childId(group, localTaskId) : localTaskId,
       localTaskId,
