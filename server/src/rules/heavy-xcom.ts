@@ -57,7 +57,7 @@ export const heavyXcom: Rule = {
       whatItDoes:
         'Flags bulk data moving through XCom: TaskFlow tasks that return data frames, file contents or whole query results (`.read()`, `fetchall()`, `to_dict()`, `pd.read_*`, `hook.get_records()`…), `xcom_push` of such values, `xcom_pull` inside loops or more times in one task than the `max-pulls-per-task` option allows, and `do_xcom_push=True` on operators that push a whole query result or listing.',
       whyIsThisBad:
-        'XComs are stored in Airflow\'s metadata database (unless a custom XCom backend is configured). Large values bloat the database, slow down the scheduler and the UI for every DAG, and hit size limits (about 1 GB in PostgreSQL, 64 KB in MySQL blobs) with obscure errors. Many small pulls are one database round trip each. Passing a reference — an object storage path, a table name — keeps the metadata database small and the data where it belongs.',
+        'XComs are stored in Airflow\'s metadata database (unless a custom XCom backend is configured). Airflow\'s documentation describes them as meant for small amounts of data, not for data frames or files: large values bloat the database, slow down the scheduler and the UI for every DAG, and fail with database errors once they outgrow a column. Many small pulls are one database round trip each. Passing a reference — an object storage path, a table name — keeps the metadata database small and the data where it belongs.',
       example: [
         '@task',
         'def extract():',
