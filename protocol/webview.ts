@@ -9,9 +9,9 @@
 import type { GraphSnapshot } from './lsp';
 
 /** Layout direction: `RIGHT` is left → right, `DOWN` is top → bottom (ELK's names). */
-export type GraphDirection = 'RIGHT' | 'DOWN';
-
-export type LineageFilter = 'all' | 'upstream' | 'downstream' | 'both';
+export type { GraphDirection } from '../server/src/graph/layout';
+/** Which tasks the lineage filter keeps around the selection. */
+export type { LineageFilter } from '../server/src/graph/view';
 
 export type ExportFormat = 'svg' | 'png';
 
@@ -45,15 +45,7 @@ export interface ExportRequestMessage {
   format: ExportFormat;
 }
 
-/** The host asks the panel to run a view action (from a command or keybinding). */
-export const ViewCommand = 'view/command';
-export type ViewAction = 'fit' | 'toggleDirection' | 'collapseAll' | 'expandAll' | 'focusSearch';
-export interface ViewCommandMessage {
-  type: typeof ViewCommand;
-  action: ViewAction;
-}
-
-export type HostMessage = GraphDidChangeMessage | SelectionDidChangeMessage | ExportRequestMessage | ViewCommandMessage;
+export type HostMessage = GraphDidChangeMessage | SelectionDidChangeMessage | ExportRequestMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → host
@@ -158,8 +150,6 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | null {
   }
 }
 
-const VIEW_ACTIONS: readonly ViewAction[] = ['fit', 'toggleDirection', 'collapseAll', 'expandAll', 'focusSearch'];
-
 /**
  * Checks a message that came from the host. The host is trusted, but the panel also receives messages
  * from its own page (and the test host), so the shape is checked before anything is read from it.
@@ -184,9 +174,6 @@ export function parseHostMessage(raw: unknown): HostMessage | null {
     case ExportRequest:
       if (raw.format !== 'svg' && raw.format !== 'png') return null;
       return { type: ExportRequest, format: raw.format };
-    case ViewCommand:
-      if (!VIEW_ACTIONS.includes(raw.action as ViewAction)) return null;
-      return { type: ViewCommand, action: raw.action as ViewAction };
     default:
       return null;
   }

@@ -7,7 +7,6 @@ import {
   type ExportFormat,
   type GraphDidChangeMessage,
   type LineageFilter,
-  type ViewAction,
   type WebviewMessage,
 } from '../../protocol/webview';
 import { fastLayout, shapeKey, type GraphLayout, type PositionedNode } from '../../server/src/graph/layout';
@@ -213,7 +212,7 @@ export class GraphView {
     this.select(nodeId, { reveal: false, scroll: true });
   }
 
-  runAction(action: ViewAction): void {
+  private runAction(action: 'fit' | 'toggleDirection' | 'collapseAll' | 'expandAll' | 'focusSearch'): void {
     switch (action) {
       case 'fit':
         this.fit();

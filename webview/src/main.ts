@@ -3,7 +3,7 @@
  * message, and sends `ready` once listening, as the protocol requires.
  */
 import './main.css';
-import { ExportRequest, GraphDidChange, parseHostMessage, Ready, SelectionDidChange, ViewCommand, type WebviewMessage } from '../../protocol/webview';
+import { ExportRequest, GraphDidChange, parseHostMessage, Ready, SelectionDidChange, type WebviewMessage } from '../../protocol/webview';
 import { GraphView } from './graphView';
 import { createWorkerElk } from './layoutEngine';
 import { LayoutScheduler } from './layoutScheduler';
@@ -49,9 +49,6 @@ function start(): void {
         break;
       case ExportRequest:
         void view.export(message.format);
-        break;
-      case ViewCommand:
-        view.runAction(message.action);
         break;
     }
   });

@@ -31,7 +31,8 @@ test('malformed webview messages are rejected', () => {
 
 test('host messages are shape-checked before the panel reads them', () => {
   assert.equal(parseHostMessage({ type: 'graph/didChange', snapshot: { uri: 1 } }), null);
-  assert.equal(parseHostMessage({ type: 'view/command', action: 'format-disk' }), null);
+  assert.equal(parseHostMessage({ type: 'export/request', format: 'bmp' }), null);
+  assert.equal(parseHostMessage({ type: 'selection/didChange', taskId: 7 }), null);
   const ok = parseHostMessage({ type: 'graph/didChange', snapshot: { uri: 'file:///a.py', version: 3, parseOk: true, dags: [] }, fileName: 'a.py', dagId: null, locked: false });
   assert.equal(ok?.type, 'graph/didChange');
 });
