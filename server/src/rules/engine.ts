@@ -1,6 +1,6 @@
 import type { FileModel } from '../analyzer/model';
 import { allRules } from './index';
-import type { AnalysisConfig, Finding, Report, Rule, RuleContext, RuleLevel, RuleMeta, Severity, WorkspaceView } from './rule';
+import type { AnalysisConfig, FileAccess, Finding, Report, Rule, RuleContext, RuleLevel, RuleMeta, Severity, WorkspaceView } from './rule';
 import { parseSuppressions, SuppressionIndex, type SuppressionDirective } from './suppression';
 import { compareRanges } from './text';
 import { unknownSuppression } from './unknown-suppression';
@@ -15,6 +15,8 @@ export interface RunRulesOptions {
   onRuleError?: (ruleId: string, error: unknown) => void;
   /** The rest of the workspace, for rules that compare files (`duplicate-dag-id`); absent for a lone file. */
   workspace?: WorkspaceView;
+  /** Files beside the document (template files), for rules that follow references to them; absent for unsaved buffers. */
+  files?: FileAccess;
 }
 
 /** The level a rule runs at under `config`: the user's override, else the rule's default for the target version. */
@@ -51,7 +53,7 @@ export function runRules(file: FileModel, text: string, config: AnalysisConfig, 
     const severity = effectiveLevel(rule.meta, config) as Severity;
     const reported: Finding[] = [];
     try {
-      rule.check(createContext(rule.meta, file, text, config, (report) => reported.push(toFinding(rule.meta, severity, report)), options.workspace));
+      rule.check(createContext(rule.meta, file, text, config, (report) => reported.push(toFinding(rule.meta, severity, report)), options.workspace, options.files));
     } catch (error) {
       options.onRuleError?.(rule.meta.id, error);
       continue;
@@ -81,10 +83,12 @@ function createContext(
   config: AnalysisConfig,
   report: (report: Report) => void,
   workspace: WorkspaceView | undefined,
+  files?: FileAccess,
 ): RuleContext {
   return {
     file,
     ...(workspace ? { workspace } : {}),
+    ...(files ? { files } : {}),
     text,
     config,
     option<T extends number | string | boolean>(name: string): T {

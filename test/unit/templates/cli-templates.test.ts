@@ -20,7 +20,7 @@ from airflow.operators.bash import BashOperator
 
 with DAG(dag_id="exports", start_date=datetime(2024, 1, 1), schedule="@daily"):
     BashOperator(task_id="typo", bash_command="export.sh {{ ds_nodahs }}")
-    BashOperator(task_id="day_{{ ds }}", bash_command="export.sh")
+    BashOperator(task_id="day_{{ ds }}", bash_command="echo done")
     BashOperator(task_id="broken", bash_command="export.sh {{ ds }")
 `);
   const result = check(folder, 'exports.py', '--format', 'json');
@@ -35,4 +35,25 @@ with DAG(dag_id="exports", start_date=datetime(2024, 1, 1), schedule="@daily"):
     'template-syntax-error@7:59',
   ]);
   assert.equal(result.status, 1, 'errors make the check fail');
+});
+
+test('dagstudio check follows template files: a missing one and a broken one are reported at the argument', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dagstudio-cli-template-files-'));
+  fs.mkdirSync(path.join(folder, 'queries'));
+  fs.writeFileSync(path.join(folder, 'queries', 'broken.sql'), 'SELECT *\nFROM t\n{% if params.full %}\n');
+  fs.writeFileSync(path.join(folder, 'loads.py'), `from datetime import datetime
+from airflow import DAG
+from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
+
+with DAG(dag_id="loads", start_date=datetime(2024, 1, 1), schedule="@daily", params={"full": False}):
+    SQLExecuteQueryOperator(task_id="missing", conn_id="dwh", sql="queries/missing.sql")
+    SQLExecuteQueryOperator(task_id="broken", conn_id="dwh", sql="queries/broken.sql")
+`);
+  const result = check(folder, 'loads.py', '--format', 'json');
+  fs.rmSync(folder, { recursive: true, force: true });
+  const findings = (JSON.parse(result.stdout) as { files: { diagnostics: { rule: string; message: string; range: { start: { line: number } } }[] }[] })
+    .files.flatMap((file) => file.diagnostics)
+    .filter((finding) => /template/.test(finding.rule));
+  assert.deepEqual(findings.map((finding) => `${finding.rule}@${finding.range.start.line}`), ['missing-template-file@5', 'template-syntax-error@6']);
+  assert.match(findings[1]!.message, /queries\/broken\.sql \(line 3\)/);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeSource } from '../../../server/src/analyzer/analyze';
-import { formatMessage } from '../../../server/src/rules/engine';
+import { formatMessage, runRules } from '../../../server/src/rules/engine';
 import { missingTemplateFile } from '../../../server/src/rules/missing-template-file';
 import type { AnalysisConfig, FileAccess, Report, Rule } from '../../../server/src/rules/rule';
 import { templateSyntaxError } from '../../../server/src/rules/template-syntax-error';
@@ -90,4 +90,13 @@ test('syntax errors and unknown names inside template files are reported at the 
   assert.equal(names[0]!.message, "queries/typo.sql (line 3): 'ds_nodahs' is not in Airflow's template context; did you mean 'ds_nodash'?");
   assert.deepEqual(names[0]!.related?.[0]?.range, { start: { line: 2, character: 14 }, end: { line: 2, character: 23 } });
   assert.deepEqual(names[0]!.fixes ?? [], [], 'no edit is offered for text in another file');
+});
+
+test('the rule engine hands the file access to the rules', async () => {
+  const text = DAG('    SQLExecuteQueryOperator(task_id="load", conn_id="dwh", sql="queries/lod.sql")');
+  const file = await analyzeSource(text);
+  const files = filesAt('/repo/dags/sales.py', {});
+  const rules = [missingTemplateFile];
+  assert.deepEqual(runRules(file, text, config, { rules, files }).map((finding) => finding.ruleId), ['missing-template-file']);
+  assert.deepEqual(runRules(file, text, config, { rules }), []);
 });
