@@ -91,7 +91,7 @@ test('the Airflow 3 move table points at the new homes and never at itself', () 
   for (const [from, move] of Object.entries(AIRFLOW3_MOVES)) {
     assert.notEqual(from, move.to, from);
     assert.match(move.to, /^airflow\.(sdk|providers)\./, `${from} → ${move.to}`);
-    if (move.airflow2) assert.match(move.airflow2, /^airflow\.operators\./, `${from} → ${move.airflow2}`);
+    if (move.airflow2) assert.match(move.airflow2, /^airflow\.(operators|sensors|models)\./, `${from} → ${move.airflow2}`);
     if (move.status === 'removed') assert.ok(move.airflow2, `${from} is removed but has no Airflow 2 replacement`);
   }
 });
