@@ -229,11 +229,14 @@ export function adjacency(dag: GraphDag): { upstream: Map<string, string[]>; dow
 export function buildVisibleGraph(dag: GraphDag, options: ViewOptions): VisibleGraph {
   const groups = new Map(dag.groups.map((group) => [group.groupId, group]));
   const taskIds = new Set(dag.tasks.map((task) => task.taskId));
+  // A duplicated task or group id (a mistake the diagnostics report) is drawn once: the first one.
+  const uniqueTasks = taskIds.size === dag.tasks.length ? dag.tasks : dag.tasks.filter((task, index, all) => all.findIndex((other) => other.taskId === task.taskId) === index);
+  const uniqueGroups = groups.size === dag.groups.length ? dag.groups : [...groups.values()];
 
-  let shownTasks = dag.tasks;
+  let shownTasks = uniqueTasks;
   if (options.lineage !== 'all' && options.selectedTaskId !== null && taskIds.has(options.selectedTaskId)) {
     const keep = lineageOf(dag, options.selectedTaskId, options.lineage);
-    shownTasks = dag.tasks.filter((task) => keep.has(task.taskId));
+    shownTasks = uniqueTasks.filter((task) => keep.has(task.taskId));
   }
 
   const representative = new Map<string, string>();
@@ -270,11 +273,13 @@ export function buildVisibleGraph(dag: GraphDag, options: ViewOptions): VisibleG
   }
 
   // Without a lineage filter, empty groups are drawn too: they are still part of what the author wrote.
-  if (options.lineage === 'all' || options.selectedTaskId === null) for (const group of dag.groups) shownGroups.add(group.groupId);
+  if (options.lineage === 'all' || options.selectedTaskId === null) for (const group of uniqueGroups) shownGroups.add(group.groupId);
 
-  for (const group of dag.groups) {
+  for (const group of uniqueGroups) {
     if (!shownGroups.has(group.groupId)) continue;
-    const outer = ancestry(group.parent, groups);
+    // A group that is its own ancestor (a half-typed file can say so) is drawn at the top level.
+    const chain = ancestry(group.parent, groups);
+    const outer = chain.includes(group.groupId) ? [] : chain;
     if (outer.some((groupId) => options.collapsed.has(groupId))) continue;
     const stats = groupStats.get(group.groupId) ?? { count: 0, severities: [] };
     const collapsed = options.collapsed.has(group.groupId);

@@ -85,3 +85,13 @@ test('text fitting never exceeds the width and ends with an ellipsis when cut', 
   assert.ok(estimateTextWidth(fitted, 13) <= 120);
   assert.equal(fitText('short', 13, 120), 'short');
 });
+
+test('a duplicated task id or group id is drawn once, so node ids stay unique', () => {
+  const dag = groupedDag();
+  dag.tasks.push({ ...dag.tasks[1] }, { ...dag.tasks[1] });
+  dag.groups.push({ ...dag.groups[0] });
+  const view = buildVisibleGraph(dag, { collapsed: new Set(), ...all });
+  const ids = view.nodes.map((node) => node.id);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(ids.length, groupedDag().tasks.length + groupedDag().groups.length);
+});
