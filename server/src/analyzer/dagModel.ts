@@ -361,28 +361,28 @@ class DagModelBuilder {
     const saved = this.context;
     let dag = saved.dag;
     let group = saved.group;
-    for (const item of clause?.children ?? []) {
-      let expression = item.children[0];
-      let target: Syn | undefined;
-      if (expression?.type === 'as_pattern') {
-        target = expression.children[1]?.children[0] ?? expression.children[1];
-        expression = expression.children[0];
-      }
-      if (!expression) continue;
-      const value = this.eval(expression, scope, 0, 'with');
-      if (value.k === 'dag') {
-        dag = value.dag;
-        group = null;
-      } else if (value.k === 'group') {
-        group = value.group;
-        dag = value.group.dag ?? dag;
-      }
-      if (target) this.bind(target, value, scope);
-    }
-    if (!body) return NORMAL;
-    this.context = { ...saved, dag, group };
     try {
-      return this.execBlock(body, scope);
+      for (const item of clause?.children ?? []) {
+        let expression = item.children[0];
+        let target: Syn | undefined;
+        if (expression?.type === 'as_pattern') {
+          target = expression.children[1]?.children[0] ?? expression.children[1];
+          expression = expression.children[0];
+        }
+        if (!expression) continue;
+        const value = this.eval(expression, scope, 0, 'with');
+        if (value.k === 'dag') {
+          dag = value.dag;
+          group = null;
+        } else if (value.k === 'group') {
+          group = value.group;
+          dag = value.group.dag ?? dag;
+        }
+        if (target) this.bind(target, value, scope);
+        // Later items of the same `with` already run inside the earlier ones (`with DAG(...) as d, TaskGroup("g"):`).
+        this.context = { ...saved, dag, group };
+      }
+      return body ? this.execBlock(body, scope) : NORMAL;
     } finally {
       this.context = saved;
     }
@@ -1428,6 +1428,13 @@ class DagModelBuilder {
 
   // ---- tasks -------------------------------------------------------------------------------------
 
+  /** The TaskGroup a new task joins from context: none when `dag=` names a DAG the group is not part of. */
+  private contextGroupFor(explicitDag: Value | undefined): GroupRecord | null {
+    const group = this.context.group;
+    if (group && explicitDag?.k === 'dag' && group.dag !== explicitDag.dag) return null;
+    return group;
+  }
+
   private owningDag(explicit: Value | undefined, group: GroupRecord | null): DagRecord | null {
     if (explicit?.k === 'dag') return explicit.dag;
     return group?.dag ?? this.context.dag;
@@ -1469,8 +1476,9 @@ class DagModelBuilder {
     const expandArgs = expand ? this.evalArguments(expand.argumentList ?? undefined, scope, depth) : null;
     const args = argumentList?.type === 'argument_list' ? this.reader.keywords(argumentList) : {};
     const groupValue = evaluated.keywords.get('task_group');
-    const group = groupValue?.k === 'group' ? groupValue.group : this.context.group;
-    const dag = this.owningDag(evaluated.keywords.get('dag'), group);
+    const dagValue = evaluated.keywords.get('dag');
+    const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
+    const dag = this.owningDag(dagValue, group);
     const idNode = evaluated.keywordNodes.get('task_id');
     const idValue = evaluated.keywords.get('task_id');
     let localTaskId: string;
@@ -1532,7 +1540,7 @@ class DagModelBuilder {
       groupValue = overrideArgs.keywords.get('task_group') ?? groupValue;
       dagValue = overrideArgs.keywords.get('dag') ?? dagValue;
     }
-    const group = groupValue?.k === 'group' ? groupValue.group : this.context.group;
+    const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
     const dag = this.owningDag(dagValue, group);
     const functionName = flow.fn?.name ?? 'task';
     let localTaskId = functionName;
