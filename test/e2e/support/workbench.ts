@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
-/** Default bound for waiting on the workbench: generous for a 2-core CI machine, finite always. */
-export const defaultWaitMs = 30_000;
+/**
+ * Default bound for waiting on the workbench: generous, because a fresh window on a busy 2-core machine
+ * may take tens of seconds to activate the extension and start its server; finite always.
+ */
+export const defaultWaitMs = 60_000;
 
 /**
  * Polls `probe` until it returns something other than `undefined`, and returns that. Throws after
@@ -300,7 +303,7 @@ export class Workbench {
     for (let step = 0; step < maxSteps && text !== original; step += 1) {
       const before = text;
       await this.page.keyboard.press('Control+Z');
-      text = await this.waitForEditorText('change after Undo', (current) => current !== before, 5_000);
+      text = await this.waitForEditorText('change after Undo', (current) => current !== before, 15_000);
     }
     if (text !== original) throw new Error(`Undo did not restore the original text within ${maxSteps} steps:\n${text}`);
   }
