@@ -99,26 +99,42 @@ export function templateLinks(input: TemplateDocumentInput, files: FileAccess): 
 
 /** Larger files are not template files anyone edits by hand; skipping them keeps a request cheap. */
 const MAX_TEMPLATE_FILE_BYTES = 2_000_000;
+/** How many template files stay cached between analyses. */
+const MAX_CACHED_FILES = 500;
+
+/** Template files read earlier, reused while their size and modification time are unchanged. */
+const fileCache = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
 /**
- * Read access to files on disk for one check of `documentPath`: each file is read at most once per
- * access object, so create one per analysis to see later edits.
+ * Read access to files on disk for one check of `documentPath`. Each file is looked at once per access
+ * object (create one per analysis); its text is read again only when its size or modification time
+ * changed, so re-checking a DAG on every keystroke costs one `stat` per template file.
  */
 export function diskFileAccess(documentPath: string): FileAccess {
-  const cache = new Map<string, string | null>();
+  const seen = new Map<string, string | null>();
   return {
     documentPath,
     readFile(absolutePath) {
-      if (cache.has(absolutePath)) return cache.get(absolutePath)!;
-      let text: string | null = null;
-      try {
-        const stat = fs.statSync(absolutePath);
-        if (stat.isFile() && stat.size <= MAX_TEMPLATE_FILE_BYTES) text = fs.readFileSync(absolutePath, 'utf8');
-      } catch {
-        text = null;
-      }
-      cache.set(absolutePath, text);
+      if (seen.has(absolutePath)) return seen.get(absolutePath)!;
+      const text = readCached(absolutePath);
+      seen.set(absolutePath, text);
       return text;
     },
   };
+}
+
+function readCached(absolutePath: string): string | null {
+  try {
+    const stat = fs.statSync(absolutePath);
+    if (!stat.isFile() || stat.size > MAX_TEMPLATE_FILE_BYTES) return null;
+    const cached = fileCache.get(absolutePath);
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.text;
+    const text = fs.readFileSync(absolutePath, 'utf8');
+    if (fileCache.size >= MAX_CACHED_FILES) fileCache.delete(fileCache.keys().next().value!);
+    fileCache.set(absolutePath, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+    return text;
+  } catch {
+    fileCache.delete(absolutePath);
+    return null;
+  }
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { diskFileAccess } from '../../../server/src/lsp/templateFeatures';
 
 /** `dagstudio check` reports the template findings the editor shows, from the same rules. */
 function check(folder: string, ...args: string[]) {
@@ -56,4 +57,18 @@ with DAG(dag_id="loads", start_date=datetime(2024, 1, 1), schedule="@daily", par
     .filter((finding) => /template/.test(finding.rule));
   assert.deepEqual(findings.map((finding) => `${finding.rule}@${finding.range.start.line}`), ['missing-template-file@5', 'template-syntax-error@6']);
   assert.match(findings[1]!.message, /queries\/broken\.sql \(line 3\)/);
+});
+
+test('disk file access sees a template file change, and a deleted file as missing', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dagstudio-disk-access-'));
+  const file = path.join(folder, 'load.sql');
+  fs.writeFileSync(file, 'SELECT 1');
+  assert.equal(diskFileAccess(path.join(folder, 'dag.py')).readFile(file), 'SELECT 1');
+  fs.writeFileSync(file, 'SELECT 22');
+  fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+  assert.equal(diskFileAccess(path.join(folder, 'dag.py')).readFile(file), 'SELECT 22');
+  fs.rmSync(file);
+  assert.equal(diskFileAccess(path.join(folder, 'dag.py')).readFile(file), null);
+  assert.equal(diskFileAccess(path.join(folder, 'dag.py')).readFile(folder), null, 'a folder is not a file');
+  fs.rmSync(folder, { recursive: true, force: true });
 });
