@@ -112,17 +112,20 @@ export interface FixtureRun {
   setup: FixtureSetup;
   /** Findings of the checked rules only. */
   findings: Finding[];
+  /** Findings of every rule, for checking that a fix introduces nothing new anywhere. */
+  allFindings: Finding[];
 }
 
 export async function runFixtureText(fixture: Fixture, text: string): Promise<FixtureRun> {
   const file = await analyzeSource(text);
   const setup = fixtureSetup(fixture, file);
-  const findings = runRules(file, text, setup.config, {
+  const allFindings = runRules(file, text, setup.config, {
     onRuleError: (ruleId, error) => {
       throw new Error(`${fixture.name}: rule ${ruleId} threw: ${error instanceof Error ? error.stack : String(error)}`);
     },
-  }).filter((finding) => setup.checkedRules.has(finding.ruleId));
-  return { file, setup, findings };
+  });
+  const findings = allFindings.filter((finding) => setup.checkedRules.has(finding.ruleId));
+  return { file, setup, findings, allFindings };
 }
 
 /**
