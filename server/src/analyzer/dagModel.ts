@@ -925,6 +925,7 @@ class DagModelBuilder {
     const [objectNode, ...keys] = node.children;
     if (!objectNode) return UNKNOWN;
     const object = this.eval(objectNode, scope, depth + 1);
+    if (keys.length === 1 && keys[0]!.type === 'slice') return this.evalSlice(object, keys[0]!, scope, depth);
     const key = keys.length === 1 && keys[0] ? this.eval(keys[0], scope, depth + 1) : UNKNOWN;
     if (object.k === 'task') return object;
     if (object.k === 'list' && key.k === 'num' && Number.isInteger(key.v)) {
@@ -934,6 +935,29 @@ class DagModelBuilder {
     const dictKey = keyOf(key);
     if (object.k === 'dict' && dictKey !== undefined) return object.entries.get(dictKey) ?? UNKNOWN;
     return UNKNOWN;
+  }
+
+  /** `items[1:]`, `items[:-1]`, `items[::2]` on a known list. */
+  private evalSlice(object: Value, slice: Syn, scope: Scope, depth: number): Value {
+    const parts = this.text(slice).split(':');
+    const bounds: (number | null)[] = [];
+    let child = 0;
+    for (const part of parts.slice(0, 3)) {
+      if (part.trim() === '') { bounds.push(null); continue; }
+      const node = slice.children[child++];
+      const value = node ? this.eval(node, scope, depth + 1) : UNKNOWN;
+      if (value.k !== 'num' || !Number.isInteger(value.v)) return UNKNOWN;
+      bounds.push(value.v);
+    }
+    if (object.k !== 'list' || child !== slice.children.length) return UNKNOWN;
+    const [start, stop, step] = bounds;
+    const length = object.items.length;
+    const clampIndex = (index: number) => Math.min(length, Math.max(0, index < 0 ? length + index : index));
+    const stride = step ?? 1;
+    if (stride <= 0) return UNKNOWN;
+    const items: Value[] = [];
+    for (let i = start == null ? 0 : clampIndex(start); i < (stop == null ? length : clampIndex(stop)); i += stride) items.push(object.items[i]!);
+    return { k: 'list', items };
   }
 
   // ---- calls -------------------------------------------------------------------------------------
