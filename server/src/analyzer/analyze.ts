@@ -13,6 +13,9 @@ export const INTERNAL_ERROR_PREFIX = 'the analyzer failed on this file';
 /** Forgets the per-statement syntax cache, so the next analysis starts cold (for benchmarks). */
 export { clearStatementCache } from './syntax';
 
+/** Files longer than this (in UTF-16 code units) are not analysed; no DAG file is anywhere near it. */
+const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;
+
 /** At most this many syntax errors are reported per file; one early error often cascades. */
 const MAX_SYNTAX_ERRORS = 50;
 
@@ -43,6 +46,9 @@ export function analyze(tree: Tree, text: string): FileModel {
   if (!text.includes('airflow')) {
     empty.syntaxErrors = queryErrors(tree, text, lines);
     return empty;
+  }
+  if (text.length > MAX_ANALYSED_LENGTH) {
+    return { ...empty, dynamic: [{ reason: `the file is larger than ${MAX_ANALYSED_LENGTH / (1024 * 1024)} MB and is not analysed`, range: lines.range(0, 0) }] };
   }
   const lowered = lowerTree(tree, text);
   const syntaxErrors = describeErrors(lowered.errors, text, lines);
