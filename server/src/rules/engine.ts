@@ -58,7 +58,14 @@ export function runRules(file: FileModel, text: string, config: AnalysisConfig, 
       options.onRuleError?.(rule.meta.id, error);
       continue;
     }
+    // One finding per rule and place: a DAG factory called for several DAGs makes the model repeat
+    // the same code once per DAG, and its author wants one squiggle there, not one per call.
+    const places = new Set<string>();
     for (const finding of reported) {
+      const { start, end } = finding.range;
+      const place = `${start.line}:${start.character}-${end.line}:${end.character}`;
+      if (places.has(place)) continue;
+      places.add(place);
       if (!suppressions.isSuppressed(finding.ruleId, finding.range.start.line)) findings.push(finding);
     }
   }

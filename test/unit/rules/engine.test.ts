@@ -105,3 +105,15 @@ test('a bare ignore-file silences every rule in the file', () => {
   const text = 'flag one\n# dagstudio: ignore-file\nflag two\n';
   assert.deepEqual(runRules(modelOf(text), text, config, { rules: [lineFlagRule('a'), lineFlagRule('b')] }), []);
 });
+
+test('a rule reports one finding per place, however many DAGs share the code', () => {
+  const text = 'flag\n';
+  const twice: Rule = {
+    ...lineFlagRule('twice'),
+    check(context) {
+      for (const dag of ['a', 'b']) context.report({ messageId: 'flagged', args: { what: dag, limit: 0 }, range: range(0, 0, 4) });
+    },
+  };
+  const findings = runRules(modelOf(text), text, config, { rules: [twice] });
+  assert.deepEqual(findings.map((finding) => finding.message), ['flagged a with 0']);
+});
