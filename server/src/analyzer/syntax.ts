@@ -50,16 +50,17 @@ export interface LoweredFile {
 export const MAX_SYNTAX_DEPTH = 200;
 /** Statements longer than this are not cached as a whole (their inner statements still are). */
 const MAX_CACHED_STATEMENT_LENGTH = 64 * 1024;
-/** The cache is dropped entirely when its keys exceed this many characters. */
-const MAX_CACHE_CHARS = 8 * 1024 * 1024;
-/** Entries not used by any of this many recent analyses are swept, so old versions do not pile up. */
-const CACHE_GENERATIONS = 6;
+/**
+ * The cache keeps the most recently used statements whose keys add up to at most this many characters
+ * (several large DAG files), so a file being edited keeps its entries while a workspace index streams
+ * other files through the analyzer.
+ */
+const MAX_CACHE_CHARS = 6 * 1024 * 1024;
 
 interface CacheEntry {
   syn: Syn;
   comments: RawComment[];
   errors: RawSyntaxError[];
-  generation?: number;
 }
 
 interface LanguageTables {
@@ -70,7 +71,6 @@ interface LanguageTables {
 const tablesByLanguage = new WeakMap<Language, LanguageTables>();
 const statementCache = new Map<string, CacheEntry>();
 let statementCacheChars = 0;
-let generation = 0;
 
 /** Empties the statement cache (benchmarks use it to measure cold analyses). */
 export function clearStatementCache(): void {
@@ -78,15 +78,14 @@ export function clearStatementCache(): void {
   statementCacheChars = 0;
 }
 
-function sweepStatementCache(): void {
-  generation++;
-  if (generation % CACHE_GENERATIONS !== 0) return;
-  for (const [key, entry] of statementCache) {
-    if ((entry.generation ?? 0) < generation - CACHE_GENERATIONS) {
-      statementCache.delete(key);
-      statementCacheChars -= key.length;
-    }
+/** A hit moves the entry to the end of the map's order, which makes the map's start the least recently used. */
+function reuseStatement(key: string): CacheEntry | undefined {
+  const entry = statementCache.get(key);
+  if (entry) {
+    statementCache.delete(key);
+    statementCache.set(key, entry);
   }
+  return entry;
 }
 
 /** Leaves share one empty child list; it is never pushed to (a node gets its own list when it has children). */
@@ -147,13 +146,14 @@ function shifted(syn: Syn, delta: number, depth = 0): Syn {
 }
 
 function rememberStatement(key: string, entry: CacheEntry): void {
-  if (statementCacheChars + key.length > MAX_CACHE_CHARS) {
-    statementCache.clear();
-    statementCacheChars = 0;
-  }
-  entry.generation = generation;
+  if (statementCache.has(key)) return;
   statementCache.set(key, entry);
   statementCacheChars += key.length;
+  for (const oldest of statementCache.keys()) {
+    if (statementCacheChars <= MAX_CACHE_CHARS) break;
+    statementCache.delete(oldest);
+    statementCacheChars -= oldest.length;
+  }
 }
 
 interface Frame {
@@ -171,7 +171,6 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
   const errors: RawSyntaxError[] = [];
   const root: Syn = { type: 'module', start: 0, end: text.length, children: [] };
   const cursor = tree.walk();
-  sweepStatementCache();
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
@@ -225,9 +224,8 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
           if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
             && !(mayHaveMissing && cursor.currentNode.hasError)) {
             key = `${type}\u0000${start - text.lastIndexOf('\n', start - 1) - 1}\u0000${text.slice(start, end)}`;
-            const hit = statementCache.get(key);
+            const hit = reuseStatement(key);
             if (hit) {
-              hit.generation = generation;
               const delta = start - hit.syn.start;
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(delta === 0 ? hit.syn : shifted(hit.syn, delta));
