@@ -41,8 +41,11 @@ describe('in a trusted workspace', () => {
       await workbench.openFile('dags/cycle_and_catchup.py');
       const rows = await workbench.waitForProblems('cycle_and_catchup.py', 'list dag-cycle and catchup-enabled',
         (found) => hasRule('dag-cycle')(found) && hasRule('catchup-enabled')(found));
-      assert.ok(rows.some((row) => /dag-cycle/.test(row) && /cycle/i.test(row)), `the cycle finding names the rule: ${rows.join('\n')}`);
-      assert.ok(rows.some((row) => /catchup-enabled/.test(row) && /catchup/i.test(row)), `the catchup finding names the rule: ${rows.join('\n')}`);
+      const cycle = rows.find((row) => row.includes('dag-cycle'))!;
+      assert.match(cycle, /Airflow DAG Studio/, `the finding says where it comes from: ${cycle}`);
+      assert.ok(['extract', 'transform', 'load'].every((task) => cycle.includes(task)), `the cycle finding names its tasks: ${cycle}`);
+      const catchup = rows.find((row) => row.includes('catchup-enabled'))!;
+      assert.match(catchup, /catchup=True/, `the catchup finding says what it saw: ${catchup}`);
       assert.deepEqual(await workbench.problemsIn('daily_report.py'), [], 'the correct DAG has no findings');
     }));
 
