@@ -14,11 +14,18 @@ from airflow.providers.standard.sensors.filesystem import FileSensor
 
 AD_NETWORKS = ["search", "social"]
 
+
+def alert_on_call(context):
+    """Page the marketing-data rotation with the failed task and run."""
+    print(f"paging: {context['task_instance'].task_id} failed in {context['run_id']}")
+
+
 default_args = {
     "owner": "marketing-data",
     "retries": 2,
     "retry_delay": timedelta(minutes=10),
     "execution_timeout": timedelta(hours=1),
+    "on_failure_callback": alert_on_call,
 }
 
 with DAG(
@@ -63,7 +70,7 @@ with DAG(
         joined = join_spend_and_orders(spend)
         choose_model(joined) >> [fit_markov, fit_last_touch]
 
-    publish = BashOperator(
+    publish_dashboard = BashOperator(
         task_id="publish_dashboard",
         bash_command="publish.sh attribution {{ ds }}",
         trigger_rule="none_failed_min_one_success",
@@ -72,4 +79,4 @@ with DAG(
 
     start >> [wait_for_orders, *spend]
     wait_for_orders >> Label("orders ready") >> attribution
-    chain(attribution, publish, done)
+    chain(attribution, publish_dashboard, done)
