@@ -185,7 +185,7 @@ function checkPushesAndPulls(context: RuleContext, assignmentsByFunction: Map<st
         messageId: 'tooManyPulls',
         args: { task: taskName, count: pulls.length, limit },
         range: fn ? fn.nameRange : pulls[limit]!.range,
-        related: pulls.map((pull) => ({ message: 'xcom_pull', range: pull.range })),
+        related: pulls.slice(0, 20).map((pull) => ({ message: 'xcom_pull', range: pull.range })),
       });
     }
   }
