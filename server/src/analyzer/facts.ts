@@ -87,7 +87,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         const value = node.children[node.children.length - 1];
         if (target?.type === 'identifier' && value && value !== target && value.type !== 'type') {
           assignments.push({ target: reader.textOf(target), range: reader.lines.of(node), value: reader.value(value), scope });
-          if (scope === moduleScope && value.type === 'call' && value.children[0]) {
+          // `dag = DAG(...)` anywhere (factories included) makes a later `with dag:` body parse-time code.
+          if (value.type === 'call' && value.children[0]) {
             const name = qualify(value.children[0], reader.text, reader.imports);
             if (name !== null && classify(name)?.kind === 'dag-class') dagVariables.add(reader.textOf(target));
           }

@@ -177,3 +177,22 @@ test('imports resolve aliases, dotted modules, relative and nested imports', asy
   assert.deepEqual(alias.range, { start: { line: 3, character: 20 }, end: { line: 3, character: 28 } });
   assert.equal(alias.statementRange.end.character, 28);
 });
+
+test('a with-DAG body is parse-time code, also inside a factory function', async () => {
+  const model = await analyzeSource([
+    'from datetime import datetime',
+    'from airflow import DAG',
+    'def make(name):',
+    '    before = datetime.now()',
+    '    dag = DAG(name)',
+    '    with dag:',
+    '        inside = datetime.now()',
+    '    return dag',
+    'make("x")',
+  ].join('\n'));
+  const [before, inside] = model.calls.filter((call) => call.qualifiedName === 'datetime.datetime.now');
+  assert.equal(before!.scope.parseTime, false);
+  assert.equal(inside!.scope.parseTime, true);
+  assert.equal(inside!.scope.functionName, 'make');
+  assert.deepEqual(model.dags.map((dag) => dag.dagId), ['x']);
+});
