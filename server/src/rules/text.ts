@@ -47,6 +47,11 @@ export class LineIndex {
     return { line: low, character: clamped - this.lineStarts[low]! };
   }
 
+  /** The text between two positions. */
+  slice(range: Range): string {
+    return this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+
   /** The line's text without its line end. */
   lineText(line: number): string {
     if (line < 0 || line >= this.lineStarts.length) return '';
