@@ -631,32 +631,28 @@ class TagParser {
     while (first || this.isOperator('|')) {
       if (!first) this.index++;
       first = false;
-      const name = this.expectName();
-      let fullName = name.value;
-      let end = name.end;
-      while (this.isOperator('.')) {
-        this.index++;
-        const part = this.expectName();
-        fullName += `.${part.value}`;
-        end = part.end;
-      }
-      this.template.filters.push({ name: fullName, start: name.start, end });
+      this.template.filters.push(this.parseDottedName());
       if (this.isOperator('(')) this.parseCall();
     }
   }
 
-  private parseTest(): void {
-    if (this.isName('not')) this.index++;
-    const name = this.expectName();
-    let fullName = name.value;
-    let end = name.end;
+  /** A filter or test name, possibly dotted (`ds_add`, `macros.ds_format`), with its span. */
+  private parseDottedName(): { name: string; start: number; end: number } {
+    const first = this.expectName();
+    let name = first.value;
+    let end = first.end;
     while (this.isOperator('.')) {
       this.index++;
       const part = this.expectName();
-      fullName += `.${part.value}`;
+      name += `.${part.value}`;
       end = part.end;
     }
-    this.template.tests.push({ name: fullName, start: name.start, end });
+    return { name, start: first.start, end };
+  }
+
+  private parseTest(): void {
+    if (this.isName('not')) this.index++;
+    this.template.tests.push(this.parseDottedName());
     if (this.isOperator('(')) {
       this.parseCall();
       return;
