@@ -1,6 +1,6 @@
 // Full-analysis time per file for generated 200-, 2,000- and 5,000-task DAGs, split into bare
 // tree-sitter parse, model building and rules, and analysis as a ratio of the bare parse.
-import { analyze, clearStatementCache } from '../server/src/analyzer/analyze';
+import { analyze, clearAnalysisCaches } from '../server/src/analyzer/analyze';
 import { createPythonParser, parsePython } from '../server/src/analyzer/parser';
 import { DEFAULT_SETTINGS, toAnalysisConfig } from '../server/src/config/index';
 import { toDiagnostics } from '../server/src/lsp/diagnostics';
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     // The first rounds warm up the JIT and are not counted.
     for (let run = -3; run < RUNS; run++) {
       // Cold: the analyzer's per-statement cache would otherwise make every run after the first a re-analysis.
-      clearStatementCache();
+      clearAnalysisCaches();
       const parseStart = performance.now();
       const tree = parsePython(parser, text);
       const parsed = performance.now();

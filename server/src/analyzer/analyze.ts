@@ -1,17 +1,20 @@
 import type { CallFact, CommentFact, DagModel, DynamicNote, FileModel, FunctionFact, Range, SyntaxErrorFact } from './model';
 import { ExpressionReader, moduleConstants } from './expressions';
 import { buildDagModel } from './dagModel';
-import { collectFacts } from './facts';
+import { clearFactsCache, collectFacts } from './facts';
 import { classify, collectImports, importsAirflow } from './names';
 import { compileQuery, createPythonParser, parsePython, type Parser, type Tree } from './parser';
-import { LineIndex, lowerTree, type RawSyntaxError } from './syntax';
+import { clearStatementCache, LineIndex, lowerTree, type RawSyntaxError } from './syntax';
 import errorsQuerySource from './queries/errors.scm';
 
 /** Starts the reason of the note recorded when the analyzer itself failed on a file. */
 export const INTERNAL_ERROR_PREFIX = 'the analyzer failed on this file';
 
-/** Forgets the per-statement syntax cache, so the next analysis starts cold (for benchmarks). */
-export { clearStatementCache } from './syntax';
+/** Forgets what earlier analyses left for reuse (statement copies, statement facts), so the next one starts cold. */
+export function clearAnalysisCaches(): void {
+  clearStatementCache();
+  clearFactsCache();
+}
 
 /** Files longer than this (in UTF-16 code units) are not analysed; no DAG file is anywhere near it. */
 const MAX_ANALYSED_LENGTH = 8 * 1024 * 1024;

@@ -175,8 +175,11 @@ export class ExpressionReader {
     return entries;
   }
 
-  /** Keyword arguments already read, shared by the call facts and the tasks built from the same call. */
-  private readonly keywordCache = new WeakMap<Syn, Record<string, KeywordArgument>>();
+  /**
+   * Keyword arguments already read, shared by the call facts and the tasks built from the same call.
+   * A plain Map: the reader lives for one analysis, and a WeakMap costs several times more per entry.
+   */
+  private readonly keywordCache = new Map<Syn, Record<string, KeywordArgument>>();
 
   /** The keyword arguments of an argument list. */
   keywords(argumentList: Syn, depth = 0): Record<string, KeywordArgument> {
@@ -187,6 +190,11 @@ export class ExpressionReader {
       this.keywordCache.set(argumentList, keywords);
     }
     return keywords;
+  }
+
+  /** Records keyword arguments read for the same argument list by an earlier analysis (see `collectFacts`). */
+  rememberKeywords(argumentList: Syn, keywords: Record<string, KeywordArgument>): void {
+    this.keywordCache.set(argumentList, keywords);
   }
 
   private readKeywords(argumentList: Syn, depth: number): Record<string, KeywordArgument> {

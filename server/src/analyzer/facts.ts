@@ -16,6 +16,77 @@ export interface SyntacticFacts {
 /** Deeper nesting is not searched for facts; the syntax copy already stops at a similar depth. */
 const MAX_FACT_DEPTH = 150;
 
+/**
+ * The facts one statement produced, kept so the next analysis of the file can reuse them: after a
+ * keystroke nearly every statement is unchanged, and its facts are too. They are a function of the
+ * statement's content key (type, column, text), its first line (facts hold line-based ranges, never
+ * offsets), its nesting depth and what the reader resolves names with (imports and literal constants).
+ * Only statements that stay in the scope they start in are kept: no function, lambda, `with` or `return`
+ * inside, since those give their facts scopes of their own. The scope is attached again on reuse.
+ */
+interface StatementFacts {
+  line: number;
+  depth: number;
+  context: string;
+  calls: CallFact[];
+  assignments: AssignmentFact[];
+  pythonCallables: string[];
+  dagVariables: string[];
+}
+
+/** At most this many statement texts are remembered, least recently used first out (several large files). */
+const MAX_REMEMBERED_STATEMENTS = 20_000;
+/** Variants per statement text (the same line of code at several places or in several files). */
+const MAX_VARIANTS = 4;
+const rememberedFacts = new Map<string, StatementFacts[]>();
+
+/** Forgets remembered statement facts (benchmarks use it to measure cold analyses). */
+export function clearFactsCache(): void {
+  rememberedFacts.clear();
+}
+
+function recallFacts(key: string, line: number, depth: number, context: string): StatementFacts | undefined {
+  const variants = rememberedFacts.get(key);
+  if (!variants) return undefined;
+  rememberedFacts.delete(key);
+  rememberedFacts.set(key, variants);
+  return variants.find((variant) => variant.line === line && variant.depth === depth && variant.context === context);
+}
+
+function rememberFacts(key: string, facts: StatementFacts): void {
+  let variants = rememberedFacts.get(key);
+  if (!variants) {
+    variants = [];
+    rememberedFacts.set(key, variants);
+    if (rememberedFacts.size > MAX_REMEMBERED_STATEMENTS) rememberedFacts.delete(rememberedFacts.keys().next().value!);
+  }
+  if (variants.length >= MAX_VARIANTS) variants.shift();
+  variants.push(facts);
+}
+
+/**
+ * What the facts of a statement depend on besides its own text: the import table and the module-level
+ * constants that have a literal value (the only ones `ExpressionReader` follows into facts).
+ */
+function readerContext(reader: ExpressionReader): string {
+  let context = '';
+  for (const [local, qualified] of reader.imports) context += `${local}=${qualified}\n`;
+  for (const [name, node] of reader.constants) {
+    const literal = reader.literal(node);
+    if (literal === undefined) continue;
+    const { start, end } = reader.lines.of(node);
+    context += `${name}=${JSON.stringify(literal)}@${start.line}:${start.character}-${end.line}:${end.character}\n`;
+  }
+  return context;
+}
+
+/** Calls in the order `collectFacts` visits them (before their arguments), to match remembered call facts. */
+function forEachCall(node: Syn, depth: number, visit: (call: Syn) => void): void {
+  if (depth > MAX_FACT_DEPTH) return;
+  if (node.type === 'call' && node.children[0] && node.children[1]) visit(node);
+  for (const child of node.children) forEachCall(child, depth + 1, visit);
+}
+
 /** A function's scope, with what the pass needs on the side (kept out of the published object). */
 interface FunctionScope {
   scope: CodeScope;
@@ -51,6 +122,12 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const dagVariables = new Set<string>();
   const moduleScope: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
   const dagBodyScopes = new Map<CodeScope, CodeScope>();
+  const context = readerContext(reader);
+  /** Every name added to `pythonCallables` / `dagVariables`, in order, so a statement's additions can be replayed. */
+  const callableLog: string[] = [];
+  const dagVariableLog: string[] = [];
+  /** Bumped whenever a construct is visited that gives facts a scope of their own. */
+  let scopeChanges = 0;
 
   const parseTimeVariant = (scope: CodeScope): CodeScope => {
     if (scope.parseTime) return scope;
@@ -62,7 +139,53 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     return variant;
   };
 
+  /** Visits a statement, reusing the facts it gave in an earlier analysis when nothing they depend on changed. */
+  const visitStatement = (statement: Syn, key: string, scope: CodeScope, functionScope: FunctionScope | null, depth: number): void => {
+    const line = reader.lines.position(statement.start).line;
+    const remembered = recallFacts(key, line, depth, context);
+    if (remembered) {
+      for (const call of remembered.calls) calls.push({ ...call, scope });
+      for (const assignment of remembered.assignments) assignments.push({ ...assignment, scope });
+      for (const name of remembered.pythonCallables) {
+        pythonCallables.add(name);
+        callableLog.push(name);
+      }
+      for (const name of remembered.dagVariables) {
+        dagVariables.add(name);
+        dagVariableLog.push(name);
+      }
+      // The DAG model reads the same keyword arguments: hand it the remembered ones instead of re-reading them.
+      let index = 0;
+      forEachCall(statement, depth, (call) => {
+        const fact = remembered.calls[index++];
+        if (fact && call.children[1]!.type === 'argument_list') reader.rememberKeywords(call.children[1]!, fact.keywords);
+      });
+      return;
+    }
+    const firstCall = calls.length;
+    const firstAssignment = assignments.length;
+    const firstCallable = callableLog.length;
+    const firstDagVariable = dagVariableLog.length;
+    const changesBefore = scopeChanges;
+    visitNode(statement, scope, functionScope, depth);
+    if (scopeChanges !== changesBefore) return;
+    rememberFacts(key, {
+      line,
+      depth,
+      context,
+      calls: calls.slice(firstCall),
+      assignments: assignments.slice(firstAssignment),
+      pythonCallables: callableLog.slice(firstCallable),
+      dagVariables: dagVariableLog.slice(firstDagVariable),
+    });
+  };
+
   const visit = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number): void => {
+    if (node.contentKey !== undefined && depth <= MAX_FACT_DEPTH) visitStatement(node, node.contentKey, scope, functionScope, depth);
+    else visitNode(node, scope, functionScope, depth);
+  };
+
+  const visitNode = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number): void => {
     if (depth > MAX_FACT_DEPTH) return;
     switch (node.type) {
       case 'call': {
@@ -78,7 +201,10 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
           };
           calls.push(fact);
           const callable = fact.keywords['python_callable']?.value;
-          if (callable?.kind === 'name') pythonCallables.add(callable.text);
+          if (callable?.kind === 'name') {
+            pythonCallables.add(callable.text);
+            callableLog.push(callable.text);
+          }
         }
         break;
       }
@@ -90,12 +216,16 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
           // `dag = DAG(...)` anywhere (factories included) makes a later `with dag:` body parse-time code.
           if (value.type === 'call' && value.children[0]) {
             const name = qualify(value.children[0], reader.text, reader.imports);
-            if (name !== null && classify(name)?.kind === 'dag-class') dagVariables.add(reader.textOf(target));
+            if (name !== null && classify(name)?.kind === 'dag-class') {
+              dagVariables.add(reader.textOf(target));
+              dagVariableLog.push(reader.textOf(target));
+            }
           }
         }
         break;
       }
       case 'with_statement': {
+        scopeChanges++;
         const clause = node.children.find((child) => child.type === 'with_clause');
         const isDag = clause?.children.some((item) => isDagWithItem(item, reader, dagVariables)) ?? false;
         for (const child of node.children) {
@@ -104,10 +234,12 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         return;
       }
       case 'return_statement': {
+        scopeChanges++;
         if (functionScope && node.children[0]) functionScope.returns.push(reader.value(node.children[0]));
         break;
       }
       case 'decorated_definition': {
+        scopeChanges++;
         const definition = node.children[node.children.length - 1];
         const decorators = node.children.filter((child) => child.type === 'decorator');
         for (const decorator of decorators) visit(decorator, scope, functionScope, depth + 1);
@@ -116,9 +248,11 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         return;
       }
       case 'function_definition':
+        scopeChanges++;
         visitFunction(node, [], scope, functionScope, depth + 1);
         return;
       case 'lambda':
+        scopeChanges++;
         return visitChildren(node, { parseTime: false, taskCallable: scope.taskCallable, functionName: scope.functionName }, functionScope, depth);
     }
     visitChildren(node, scope, functionScope, depth);

@@ -24,6 +24,12 @@ export interface Syn {
   ops?: string[];
   /** For ERROR nodes: where each of `ops` starts, to point at the unexpected token. */
   opStarts?: number[];
+  /**
+   * For statements directly in a module or block that parsed without errors: the statement's content
+   * key (its type, column and text). Equal keys mean equal subtrees up to an offset shift, which lets
+   * later stages reuse what they derived from a statement last time.
+   */
+  contentKey?: string;
 }
 
 export interface RawComment {
@@ -139,8 +145,13 @@ function shifted(syn: Syn, delta: number, depth = 0): Syn {
   const copy: Syn = { type: syn.type, start: syn.start + delta, end: syn.end + delta, children: NO_CHILDREN };
   if (syn.ops) copy.ops = syn.ops;
   if (syn.opStarts) copy.opStarts = syn.opStarts.map((start) => start + delta);
-  if (depth < MAX_SYNTAX_DEPTH && syn.children.length > 0) {
-    copy.children = syn.children.map((child) => shifted(child, delta, depth + 1));
+  if (syn.contentKey) copy.contentKey = syn.contentKey;
+  const count = syn.children.length;
+  if (depth < MAX_SYNTAX_DEPTH && count > 0) {
+    // A plain loop: this runs for every node after an edit, and `map` with a closure allocates more.
+    const children = new Array<Syn>(count);
+    for (let i = 0; i < count; i++) children[i] = shifted(syn.children[i]!, delta, depth + 1);
+    copy.children = children;
   }
   return copy;
 }
@@ -236,6 +247,7 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
           }
           if (!reused) {
             const syn: Syn = { type, start, end, children: NO_CHILDREN };
+            if (key) syn.contentKey = key;
             if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
             parent.syn.children.push(syn);
             const isError = type === 'ERROR';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze, clearStatementCache } from '../../../server/src/analyzer/analyze';
+import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
 import { createPythonParser, parsePython, type Parser } from '../../../server/src/analyzer/parser';
 
 /**
@@ -11,7 +11,7 @@ import { createPythonParser, parsePython, type Parser } from '../../../server/sr
  */
 
 function analyzeWith(parser: Parser, text: string, cold: boolean): string {
-  if (cold) clearStatementCache();
+  if (cold) clearAnalysisCaches();
   const tree = parsePython(parser, text);
   try {
     return JSON.stringify(analyze(tree, text));
@@ -31,6 +31,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+function assertSameModel(warm: string, cold: string, what: string, text: string): void {
+  if (warm === cold) return;
+  let at = 0;
+  while (warm[at] === cold[at]) at++;
+  assert.fail(`${what}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
+}
+
 const INSERTS = ['x', '\n', '    ', '# note\n', ')', ':', '"', 'é', '\n\n', 't >> u\n'];
 
 test('edits analysed with the statement cache give the same model as a cold analysis', async () => {
@@ -47,12 +54,45 @@ test('edits analysed with the statement cache give the same model as a cold anal
         : text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 5));
       const warm = analyzeWith(parser, text, false);
       const cold = analyzeWith(parser, text, true);
-      if (warm !== cold) {
-        let at = 0;
-        while (warm[at] === cold[at]) at++;
-        assert.fail(`${name} after edit ${edit}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
-      }
-      analyzeWith(parser, text, false);
+      assertSameModel(warm, cold, `${name} after edit ${edit}`, text);
+      // Everything is now remembered: a second analysis of the same text reuses every statement.
+      assertSameModel(analyzeWith(parser, text, false), cold, `${name} after edit ${edit}, analysed again`, text);
     }
+  }
+});
+
+test('remembered statement facts follow changes elsewhere in the file that they depend on', async () => {
+  const parser = await createPythonParser();
+  const base = [
+    'import pendulum',
+    'from airflow.sdk import DAG',
+    'from airflow.providers.standard.operators.python import PythonOperator',
+    'REGION = "eu"',
+    '',
+    'def load():',
+    '    pass',
+    '',
+    'with DAG(dag_id="d", schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC")) as dag:',
+    '    first = PythonOperator(task_id=REGION, python_callable=load)',
+    '    second = PythonOperator(task_id="second", python_callable=load)',
+    '    first >> second',
+    '',
+  ].join('\n');
+  const variants = [
+    base,
+    // A constant's literal value changes: the task id read through it must change too.
+    base.replace('REGION = "eu"', 'REGION = "us"'),
+    // The import behind a name changes: qualified names of the unchanged statements must follow.
+    base.replace('from airflow.providers.standard.operators.python import PythonOperator', 'from airflow.operators.python import PythonOperator'),
+    // A line is inserted above: every range below moves down one line.
+    base.replace('REGION = "eu"', 'REGION = "eu"\n'),
+    // The callable is no longer used by the first task only: the function's scope follows the whole file.
+    base.replace('python_callable=load)\n    second', 'python_callable=print)\n    second'),
+  ];
+  clearAnalysisCaches();
+  for (const text of [...variants, ...[...variants].reverse()]) {
+    const warm = analyzeWith(parser, text, false);
+    const cold = analyzeWith(parser, text, true);
+    assertSameModel(warm, cold, 'variant', text);
   }
 });
