@@ -37,7 +37,9 @@ export class TestLspClient {
   private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
 
   static async start(options: StartOptions = {}): Promise<TestLspClient> {
-    const child = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // DAGSTUDIO_SERVER_NODE_ARGS passes flags to the server's node (for example `--cpu-prof` to profile a benchmark).
+    const nodeArgs = (process.env['DAGSTUDIO_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', () => undefined);
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestLspClient(child, connection);
@@ -124,6 +126,13 @@ export class TestLspClient {
       await this.connection.sendNotification('exit');
     } catch {
       // The server may already be gone; it is killed below either way.
+    }
+    // Give the server a moment to exit by itself (so a `--cpu-prof` profile gets written), then make sure.
+    if (this.process.exitCode === null) {
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        this.process.once('exit', () => { clearTimeout(timer); resolve(undefined); });
+      });
     }
     this.connection.dispose();
     this.process.kill();
