@@ -30,6 +30,22 @@ export interface Syn {
    * later stages reuse what they derived from a statement last time.
    */
   contentKey?: string;
+  /** Statement cache bookkeeping: the lowering that last placed this statement copy in its tree. */
+  placedIn: number;
+  /**
+   * Statement cache bookkeeping, for blocks inside cached statements: where each child starts, relative
+   * to the block. A statement copy nested in the block may have been moved elsewhere since; this says
+   * where it belongs here.
+   */
+  layout?: number[];
+}
+
+/**
+ * Every node gets the same fields in the same order, so the engine sees one object shape: the analyzer
+ * reads nodes in its hottest loops, and mixed shapes make each of those reads slower.
+ */
+function newSyn(type: string, start: number, end: number, children: Syn[]): Syn {
+  return { type, start, end, children, ops: undefined, opStarts: undefined, contentKey: undefined, placedIn: 0, layout: undefined };
 }
 
 export interface RawComment {
@@ -63,11 +79,23 @@ const MAX_CACHED_STATEMENT_LENGTH = 64 * 1024;
  */
 const MAX_CACHE_CHARS = 6 * 1024 * 1024;
 
+/**
+ * A cached statement. Its copies are recycled: each copy appears at most once in a lowered tree, and
+ * when the statement moved (text was inserted or deleted before it) a copy's offsets are rewritten in
+ * place instead of copying the subtree again. The same line of code repeated in a file (`a >> b` in
+ * every TaskGroup) gets one copy per occurrence.
+ */
 interface CacheEntry {
-  syn: Syn;
+  copies: Syn[];
+  /** The lowering that last placed copies of this statement (which also tells how recently it was used), and the first copy it has not placed yet. */
+  lowering: number;
+  nextCopy: number;
+  /** Comments inside the statement, as offsets from its start. */
   comments: RawComment[];
-  errors: RawSyntaxError[];
 }
+
+/** Copies kept per statement text; further occurrences in one file are copied afresh each time. */
+const MAX_COPIES = 1024;
 
 interface LanguageTables {
   types: string[];
@@ -77,6 +105,8 @@ interface LanguageTables {
 const tablesByLanguage = new WeakMap<Language, LanguageTables>();
 const statementCache = new Map<string, CacheEntry>();
 let statementCacheChars = 0;
+/** Counts `lowerTree` calls, so each lowering can tell the statement copies it already placed. */
+let loweringCount = 0;
 
 /** Empties the statement cache (benchmarks use it to measure cold analyses). */
 export function clearStatementCache(): void {
@@ -84,14 +114,8 @@ export function clearStatementCache(): void {
   statementCacheChars = 0;
 }
 
-/** A hit moves the entry to the end of the map's order, which makes the map's start the least recently used. */
 function reuseStatement(key: string): CacheEntry | undefined {
-  const entry = statementCache.get(key);
-  if (entry) {
-    statementCache.delete(key);
-    statementCache.set(key, entry);
-  }
-  return entry;
+  return statementCache.get(key);
 }
 
 /** Leaves share one empty child list; it is never pushed to (a node gets its own list when it has children). */
@@ -141,60 +165,161 @@ function isFString(text: string, start: number): boolean {
   return false;
 }
 
-function shifted(syn: Syn, delta: number, depth = 0): Syn {
-  const copy: Syn = { type: syn.type, start: syn.start + delta, end: syn.end + delta, children: NO_CHILDREN };
+/** A deep copy of `syn` moved by `delta` (nested statements are copied too; they belong to the copy). */
+function copyMoved(syn: Syn, delta: number, depth = 0): Syn {
+  const copy = newSyn(syn.type, syn.start + delta, syn.end + delta, NO_CHILDREN);
   if (syn.ops) copy.ops = syn.ops;
   if (syn.opStarts) copy.opStarts = syn.opStarts.map((start) => start + delta);
   if (syn.contentKey) copy.contentKey = syn.contentKey;
+  const layout = syn.layout;
   const count = syn.children.length;
   if (depth < MAX_SYNTAX_DEPTH && count > 0) {
-    // A plain loop: this runs for every node after an edit, and `map` with a closure allocates more.
     const children = new Array<Syn>(count);
-    for (let i = 0; i < count; i++) children[i] = shifted(syn.children[i]!, delta, depth + 1);
+    for (let i = 0; i < count; i++) {
+      const child = syn.children[i]!;
+      // A nested statement copy may sit elsewhere by now: its place comes from the block's layout.
+      const childDelta = layout ? copy.start + layout[i]! - child.start : delta;
+      children[i] = copyMoved(child, childDelta, depth + 1);
+    }
     copy.children = children;
+    copy.layout = layout;
   }
   return copy;
 }
 
+/**
+ * Moves `syn` by `delta` in place and puts each nested statement copy where its block's layout says,
+ * copying it instead when this lowering already placed it elsewhere.
+ */
+function moveInPlace(syn: Syn, delta: number, lowering: number, depth = 0): void {
+  if (delta !== 0) {
+    syn.start += delta;
+    syn.end += delta;
+    if (syn.opStarts) syn.opStarts = syn.opStarts.map((start) => start + delta);
+  }
+  if (depth >= MAX_SYNTAX_DEPTH) return;
+  const layout = syn.layout;
+  const children = syn.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (layout) {
+      const childStart = syn.start + layout[i]!;
+      if (child.contentKey !== undefined && child.placedIn === lowering) {
+        children[i] = copyMoved(child, childStart - child.start, depth + 1);
+        children[i]!.placedIn = lowering;
+      } else {
+        moveInPlace(child, childStart - child.start, lowering, depth + 1);
+        if (child.contentKey !== undefined) child.placedIn = lowering;
+      }
+    } else if (delta !== 0 || (child.children.length > 0 && HOLDS_BLOCKS.test(child.type))) {
+      moveInPlace(child, delta, lowering, depth + 1);
+    }
+  }
+}
+
+/** A copy of the cached statement placed at `start` in the tree this lowering builds. */
+function placeStatement(entry: CacheEntry, start: number, lowering: number): Syn {
+  // Occurrences come in document order, so copy i usually already sits where occurrence i is.
+  if (entry.lowering !== lowering) {
+    entry.lowering = lowering;
+    entry.nextCopy = 0;
+  }
+  for (let i = entry.nextCopy; i < entry.copies.length; i++) {
+    const copy = entry.copies[i]!;
+    if (copy.placedIn === lowering) continue;
+    entry.nextCopy = i + 1;
+    moveInPlace(copy, start - copy.start, lowering);
+    copy.placedIn = lowering;
+    return copy;
+  }
+  entry.nextCopy = entry.copies.length;
+  const source = entry.copies[0]!;
+  const copy = copyMoved(source, start - source.start);
+  copy.placedIn = lowering;
+  if (entry.copies.length < MAX_COPIES) {
+    entry.copies.push(copy);
+    entry.nextCopy = entry.copies.length;
+  }
+  return copy;
+}
+
+function newEntry(syn: Syn, lowering: number): CacheEntry {
+  return { copies: [syn], comments: [], lowering, nextCopy: 1 };
+}
+
+/** Remembers where the statements of a block inside a cached statement start, relative to the block. */
+function recordLayout(block: Syn): void {
+  if (!block.children.some((child) => child.contentKey !== undefined)) return;
+  block.layout = block.children.map((child) => child.start - block.start);
+}
+
+/** Node types that can hold blocks (and so nested statement copies) somewhere below them. */
+const HOLDS_BLOCKS = /_statement$|_clause$|_definition$|^block$/;
+
 function rememberStatement(key: string, entry: CacheEntry): void {
-  if (statementCache.has(key)) return;
+  const existing = statementCache.get(key);
+  if (existing) {
+    if (existing.copies.length < MAX_COPIES) existing.copies.push(...entry.copies);
+    return;
+  }
   statementCache.set(key, entry);
   statementCacheChars += key.length;
-  for (const oldest of statementCache.keys()) {
-    if (statementCacheChars <= MAX_CACHE_CHARS) break;
-    statementCache.delete(oldest);
-    statementCacheChars -= oldest.length;
+  if (statementCacheChars > MAX_CACHE_CHARS) evictLeastRecentlyUsed();
+}
+
+/**
+ * Drops the statements least recently placed until the cache is at three quarters of its size: in
+ * one go, so that a full cache costs one sort now and then rather than bookkeeping on every hit.
+ */
+function evictLeastRecentlyUsed(): void {
+  const byAge = [...statementCache].sort(([, a], [, b]) => a.lowering - b.lowering);
+  for (const [key] of byAge) {
+    if (statementCacheChars <= MAX_CACHE_CHARS * 0.75) break;
+    statementCache.delete(key);
+    statementCacheChars -= key.length;
   }
+}
+
+/** A statement being copied for the first time, to be cached once its subtree is complete. */
+interface OpenStatement {
+  key: string;
+  entry: CacheEntry;
+  start: number;
+  /** Set when an error turns up inside: such statements are not cached. */
+  hasError: boolean;
 }
 
 interface Frame {
   syn: Syn;
-  entry: CacheEntry | null;
-  key: string | null;
+  statement: OpenStatement | null;
   inErrorNode: boolean;
   inString: boolean;
 }
 
-/** Copies `tree` into plain objects (see {@link Syn}), reusing statements whose text is unchanged. */
-export function lowerTree(tree: Tree, text: string): LoweredFile {
+/**
+ * Copies `tree` into plain objects (see {@link Syn}), reusing statements whose text is unchanged
+ * (unless `useCache` is false, which gives the reference copy the cache must agree with).
+ */
+export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFile {
   const { types, named } = tablesFor(tree.language);
   const comments: RawComment[] = [];
   const errors: RawSyntaxError[] = [];
-  const root: Syn = { type: 'module', start: 0, end: text.length, children: [] };
+  const root = newSyn('module', 0, text.length, []);
   const cursor = tree.walk();
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
-  const frames: Frame[] = [{ syn: root, entry: null, key: null, inErrorNode: false, inString: false }];
-  const openEntries: CacheEntry[] = [];
+  const frames: Frame[] = [{ syn: root, statement: null, inErrorNode: false, inString: false }];
+  const openStatements: OpenStatement[] = [];
+  const lowering = ++loweringCount;
 
   const addComment = (comment: RawComment) => {
     comments.push(comment);
-    for (const entry of openEntries) entry.comments.push(comment);
+    for (const open of openStatements) open.entry.comments.push({ start: comment.start - open.start, end: comment.end - open.start });
   };
   const addError = (error: RawSyntaxError) => {
     errors.push(error);
-    for (const entry of openEntries) entry.errors.push(error);
+    for (const open of openStatements) open.hasError = true;
   };
 
   try {
@@ -230,24 +355,27 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
         } else {
           let reused = false;
           let key: string | null = null;
-          // Error recovery depends on the surroundings, so statements with errors are neither reused nor kept;
+          // Error recovery depends on the surroundings, so statements with errors are neither reused nor kept,
+          // nor are the stray pieces at the top of a file that failed to parse as a whole (each is an error);
           // the column is part of the key because indentation decides how nested lines parse.
           if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
+            && !(rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type))
             && !(mayHaveMissing && cursor.currentNode.hasError)) {
             key = `${type}\u0000${start - text.lastIndexOf('\n', start - 1) - 1}\u0000${text.slice(start, end)}`;
-            const hit = reuseStatement(key);
+            const hit = useCache ? reuseStatement(key) : undefined;
             if (hit) {
-              const delta = start - hit.syn.start;
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
-              parent.syn.children.push(delta === 0 ? hit.syn : shifted(hit.syn, delta));
-              for (const comment of hit.comments) addComment(delta === 0 ? comment : { start: comment.start + delta, end: comment.end + delta });
-              for (const error of hit.errors) addError(delta === 0 ? error : { ...error, start: error.start + delta, end: error.end + delta });
+              parent.syn.children.push(placeStatement(hit, start, lowering));
+              for (const comment of hit.comments) addComment({ start: start + comment.start, end: start + comment.end });
               reused = true;
             }
           }
           if (!reused) {
-            const syn: Syn = { type, start, end, children: NO_CHILDREN };
-            if (key) syn.contentKey = key;
+            const syn = newSyn(type, start, end, NO_CHILDREN);
+            if (key) {
+              syn.contentKey = key;
+              syn.placedIn = lowering;
+            }
             if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
             parent.syn.children.push(syn);
             const isError = type === 'ERROR';
@@ -258,12 +386,12 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
               addError({ start, end, kind: 'unexpected', token: firstWord(text.slice(start, Math.min(end, start + 40))) });
             }
             if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
-              const entry: CacheEntry | null = key ? { syn, comments: [], errors: [] } : null;
-              if (entry) openEntries.push(entry);
-              frames.push({ syn, entry, key, inErrorNode: isError, inString: type === 'string' });
+              const statement: OpenStatement | null = key ? { key, entry: newEntry(syn, lowering), start, hasError: false } : null;
+              if (statement) openStatements.push(statement);
+              frames.push({ syn, statement, inErrorNode: isError, inString: type === 'string' });
               descend = true;
             } else if (key) {
-              rememberStatement(key, { syn, comments: [], errors: isError ? [errors[errors.length - 1]!] : [] });
+              if (useCache) rememberStatement(key, newEntry(syn, lowering));
             }
           }
         }
@@ -273,12 +401,17 @@ export function lowerTree(tree: Tree, text: string): LoweredFile {
         if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors };
         const done = frames.pop()!;
         if (done.inErrorNode) nameUnexpectedToken(done.syn, errors, text);
-        if (done.entry && done.key) {
-          openEntries.pop();
-          rememberStatement(done.key, done.entry);
+        if (done.syn.type === 'block' && openStatements.length > 0) recordLayout(done.syn);
+        if (done.statement) {
+          openStatements.pop();
+          if (!done.statement.hasError && useCache) rememberStatement(done.statement.key, done.statement.entry);
         }
       }
     }
+  } catch (error) {
+    // Copies may be half moved: start the cache afresh rather than risk reusing them.
+    clearStatementCache();
+    throw error;
   } finally {
     cursor.delete();
   }

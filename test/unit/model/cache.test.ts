@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
 import { createPythonParser, parsePython, type Parser } from '../../../server/src/analyzer/parser';
+import { lowerTree } from '../../../server/src/analyzer/syntax';
 
 /**
  * Statements are copied out of the syntax tree once and reused while their text is unchanged. After
@@ -94,5 +95,55 @@ test('remembered statement facts follow changes elsewhere in the file that they 
     const warm = analyzeWith(parser, text, false);
     const cold = analyzeWith(parser, text, true);
     assertSameModel(warm, cold, 'variant', text);
+  }
+});
+
+/** A file where the same lines recur in many blocks, nested two deep, as generated DAGs have them. */
+function repetitiveDag(groups: number): string {
+  const lines = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    '',
+    'with DAG(dag_id="repeated", schedule=None) as dag:',
+    '    start = EmptyOperator(task_id="start")',
+  ];
+  for (let group = 0; group < groups; group++) {
+    lines.push(`    with TaskGroup("g${group}") as g${group}:`);
+    lines.push('        a = EmptyOperator(task_id="a")  # the same line in every group');
+    lines.push('        b = EmptyOperator(task_id="b")');
+    lines.push('        if True:');
+    lines.push('            c = EmptyOperator(task_id="c")');
+    lines.push('        a >> b >> c');
+    lines.push(`    start >> g${group}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The statement cache's own fields differ between a cached and a fresh copy by design. */
+function withoutBookkeeping(key: string, value: unknown): unknown {
+  return key === 'placedIn' || key === 'layout' ? undefined : value;
+}
+
+test('statement copies moved in place give the same syntax copy as copying afresh', async () => {
+  const parser = await createPythonParser();
+  const random = mulberry32(11);
+  let text = repetitiveDag(12);
+  clearAnalysisCaches();
+  const edits = ['x', '\n', ' ', '        a >> b\n', 'with TaskGroup("n") as n:\n            z = 1\n', '#'];
+  for (let round = 0; round < 150; round++) {
+    // Keystrokes land in one place for a while, as when typing, then jump.
+    const at = round % 5 === 0 ? Math.floor(random() * text.length) : Math.min(text.length, Math.floor(random() * 40) + (round * 97) % text.length);
+    if (random() < 0.55) text = text.slice(0, at) + edits[Math.floor(random() * edits.length)] + text.slice(at);
+    else text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 3));
+    // Sometimes undo everything back to a known text, so whole cached statements come back at new places.
+    if (round % 37 === 36) text = repetitiveDag(12 - (round % 3));
+    const tree = parsePython(parser, text);
+    try {
+      const warm = JSON.stringify(lowerTree(tree, text), withoutBookkeeping);
+      const reference = JSON.stringify(lowerTree(tree, text, false), withoutBookkeeping);
+      assertSameModel(warm, reference, `syntax copy after edit ${round}`, text);
+    } finally {
+      tree.delete();
+    }
   }
 });
