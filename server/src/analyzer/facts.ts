@@ -1,4 +1,4 @@
-import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact } from './model';
+import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact, KeywordArgument, Range } from './model';
 import type { ExpressionReader } from './expressions';
 import { classify, qualify } from './names';
 import type { Syn } from './syntax';
@@ -25,43 +25,114 @@ const MAX_FACT_DEPTH = 150;
  * inside, since those give their facts scopes of their own. The scope is attached again on reuse.
  */
 interface StatementFacts {
-  line: number;
   depth: number;
   context: string;
   calls: CallFact[];
   assignments: AssignmentFact[];
   pythonCallables: string[];
   dagVariables: string[];
+  /** Where the calls' argument lists are in the statement (child indexes from it), to hand their keywords on. */
+  argumentLists: ArgumentListPlace[];
 }
 
-/** At most this many statement texts are remembered, least recently used first out (several large files). */
-const MAX_REMEMBERED_STATEMENTS = 20_000;
-/** Variants per statement text (the same line of code at several places or in several files). */
-const MAX_VARIANTS = 4;
-const rememberedFacts = new Map<string, StatementFacts[]>();
+/** Remembered facts of one statement text, by the line the statement starts on. */
+interface RememberedText {
+  byLine: Map<number, StatementFacts>;
+  /** The `collectFacts` call that last used it, to forget the least recently used texts first. */
+  lastUsed: number;
+}
+
+const rememberedFacts = new Map<string, RememberedText>();
+let rememberedCount = 0;
+let factsCollections = 0;
+/** At most this many statements' facts are remembered, least recently used texts first out (several large files). */
+const MAX_REMEMBERED = 30_000;
+/** Lines remembered per statement text (a line of code repeated across a generated file). */
+const MAX_LINES_PER_TEXT = 512;
 
 /** Forgets remembered statement facts (benchmarks use it to measure cold analyses). */
 export function clearFactsCache(): void {
   rememberedFacts.clear();
+  rememberedCount = 0;
 }
 
 function recallFacts(key: string, line: number, depth: number, context: string): StatementFacts | undefined {
-  const variants = rememberedFacts.get(key);
-  if (!variants) return undefined;
-  rememberedFacts.delete(key);
-  rememberedFacts.set(key, variants);
-  return variants.find((variant) => variant.line === line && variant.depth === depth && variant.context === context);
+  const remembered = rememberedFacts.get(key);
+  if (!remembered) return undefined;
+  remembered.lastUsed = factsCollections;
+  const { byLine } = remembered;
+  const exact = byLine.get(line);
+  if (exact && exact.depth === depth && exact.context === context) return exact;
+  // The same statement on another line (repeated, or lines were inserted above it): move its facts.
+  for (const [otherLine, other] of byLine) {
+    if (other.depth !== depth || other.context !== context) continue;
+    const moved = moveFacts(other, line - otherLine);
+    rememberFacts(key, line, moved);
+    return moved;
+  }
+  return undefined;
 }
 
-function rememberFacts(key: string, facts: StatementFacts): void {
-  let variants = rememberedFacts.get(key);
-  if (!variants) {
-    variants = [];
-    rememberedFacts.set(key, variants);
-    if (rememberedFacts.size > MAX_REMEMBERED_STATEMENTS) rememberedFacts.delete(rememberedFacts.keys().next().value!);
+function rememberFacts(key: string, line: number, facts: StatementFacts): void {
+  let remembered = rememberedFacts.get(key);
+  if (!remembered) {
+    remembered = { byLine: new Map(), lastUsed: factsCollections };
+    rememberedFacts.set(key, remembered);
   }
-  if (variants.length >= MAX_VARIANTS) variants.shift();
-  variants.push(facts);
+  const { byLine } = remembered;
+  if (!byLine.has(line)) {
+    rememberedCount++;
+    if (byLine.size >= MAX_LINES_PER_TEXT) {
+      byLine.delete(byLine.keys().next().value!);
+      rememberedCount--;
+    }
+  }
+  byLine.set(line, facts);
+  if (rememberedCount > MAX_REMEMBERED) forgetLeastRecentlyUsed();
+}
+
+/** Forgets the least recently used statement texts until three quarters of the limit are left, in one go. */
+function forgetLeastRecentlyUsed(): void {
+  const byAge = [...rememberedFacts].sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+  for (const [key, remembered] of byAge) {
+    if (rememberedCount <= MAX_REMEMBERED * 0.75) break;
+    rememberedFacts.delete(key);
+    rememberedCount -= remembered.byLine.size;
+  }
+}
+
+function moveRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/** An expression's facts moved down `lines` lines; `resolvedFrom` points at a constant elsewhere and stays. */
+function moveExpression(value: ExprValue, lines: number): ExprValue {
+  const moved: ExprValue = { ...value, range: moveRange(value.range, lines) };
+  if (value.entries) moved.entries = moveKeywords(value.entries, lines);
+  if (value.items) moved.items = value.items.map((item) => moveExpression(item, lines));
+  return moved;
+}
+
+function moveKeywords(keywords: Record<string, KeywordArgument>, lines: number): Record<string, KeywordArgument> {
+  const moved: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+  for (const name in keywords) {
+    const argument = keywords[name]!;
+    moved[name] = { name: argument.name, range: moveRange(argument.range, lines), nameRange: moveRange(argument.nameRange, lines), value: moveExpression(argument.value, lines) };
+  }
+  return moved;
+}
+
+function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
+  return {
+    ...facts,
+    calls: facts.calls.map((call) => ({
+      ...call,
+      range: moveRange(call.range, lines),
+      positional: call.positional.map((value) => moveExpression(value, lines)),
+      keywords: moveKeywords(call.keywords, lines),
+    })),
+    assignments: facts.assignments.map((assignment) => ({ ...assignment, range: moveRange(assignment.range, lines), value: moveExpression(assignment.value, lines) })),
+  };
 }
 
 /**
@@ -81,10 +152,25 @@ function readerContext(reader: ExpressionReader): string {
 }
 
 /** Calls in the order `collectFacts` visits them (before their arguments), to match remembered call facts. */
-function forEachCall(node: Syn, depth: number, visit: (call: Syn) => void): void {
-  if (depth > MAX_FACT_DEPTH) return;
-  if (node.type === 'call' && node.children[0] && node.children[1]) visit(node);
-  for (const child of node.children) forEachCall(child, depth + 1, visit);
+interface ArgumentListPlace {
+  /** The call's index among the statement's call facts. */
+  call: number;
+  path: number[];
+}
+
+/** Where the argument lists of the calls under `node` are, numbering calls in the order `collectFacts` visits them. */
+function argumentListPlaces(node: Syn, depth: number, path: number[] = [], places: ArgumentListPlace[] = [], calls = { count: 0 }): ArgumentListPlace[] {
+  if (depth > MAX_FACT_DEPTH) return places;
+  if (node.type === 'call' && node.children[0] && node.children[1]) {
+    if (node.children[1].type === 'argument_list') places.push({ call: calls.count, path: [...path, 1] });
+    calls.count++;
+  }
+  for (let i = 0; i < node.children.length; i++) {
+    path.push(i);
+    argumentListPlaces(node.children[i]!, depth + 1, path, places, calls);
+    path.pop();
+  }
+  return places;
 }
 
 /** A function's scope, with what the pass needs on the side (kept out of the published object). */
@@ -123,6 +209,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const moduleScope: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
   const dagBodyScopes = new Map<CodeScope, CodeScope>();
   const context = readerContext(reader);
+  factsCollections++;
   /** Every name added to `pythonCallables` / `dagVariables`, in order, so a statement's additions can be replayed. */
   const callableLog: string[] = [];
   const dagVariableLog: string[] = [];
@@ -144,8 +231,10 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const line = reader.lines.position(statement.start).line;
     const remembered = recallFacts(key, line, depth, context);
     if (remembered) {
-      for (const call of remembered.calls) calls.push({ ...call, scope });
-      for (const assignment of remembered.assignments) assignments.push({ ...assignment, scope });
+      for (const call of remembered.calls) {
+        calls.push({ qualifiedName: call.qualifiedName, calleeText: call.calleeText, range: call.range, positional: call.positional, keywords: call.keywords, scope });
+      }
+      for (const assignment of remembered.assignments) assignments.push({ target: assignment.target, range: assignment.range, value: assignment.value, scope });
       for (const name of remembered.pythonCallables) {
         pythonCallables.add(name);
         callableLog.push(name);
@@ -155,11 +244,11 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         dagVariableLog.push(name);
       }
       // The DAG model reads the same keyword arguments: hand it the remembered ones instead of re-reading them.
-      let index = 0;
-      forEachCall(statement, depth, (call) => {
-        const fact = remembered.calls[index++];
-        if (fact && call.children[1]!.type === 'argument_list') reader.rememberKeywords(call.children[1]!, fact.keywords);
-      });
+      for (const { call, path } of remembered.argumentLists) {
+        let node = statement;
+        for (const index of path) node = node.children[index]!;
+        reader.rememberKeywords(node, remembered.calls[call]!.keywords);
+      }
       return;
     }
     const firstCall = calls.length;
@@ -169,14 +258,14 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const changesBefore = scopeChanges;
     visitNode(statement, scope, functionScope, depth);
     if (scopeChanges !== changesBefore) return;
-    rememberFacts(key, {
-      line,
+    rememberFacts(key, line, {
       depth,
       context,
       calls: calls.slice(firstCall),
       assignments: assignments.slice(firstAssignment),
       pythonCallables: callableLog.slice(firstCallable),
       dagVariables: dagVariableLog.slice(firstDagVariable),
+      argumentLists: argumentListPlaces(statement, depth),
     });
   };
 
