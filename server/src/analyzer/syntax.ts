@@ -349,7 +349,9 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
         // String pieces: the value is read from the text.
       } else {
         const start = cursor.startIndex;
-        const end = cursor.endIndex;
+        // In a tree without errors a name ends where its characters do: scanning the text is cheaper than
+        // asking the tree (trees with errors can hold zero-width missing names, so they are asked).
+        const end = (mayHaveMissing ? null : leafEndFromText(type, text, start)) ?? cursor.endIndex;
         if (start === end && cursor.nodeIsMissing) {
           addError({ start, end, kind: 'missing', token: type });
         } else {
@@ -414,6 +416,20 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
     throw error;
   } finally {
     cursor.delete();
+  }
+}
+
+/** Literal keywords, whose length is fixed. */
+const KEYWORD_LEAVES: Record<string, number> = { true: 4, false: 5, none: 4 };
+
+/** Where an identifier (ASCII only) or `True` / `False` / `None` starting at `start` ends; null when the text cannot tell. */
+function leafEndFromText(type: string, text: string, start: number): number | null {
+  if (type !== 'identifier') return KEYWORD_LEAVES[type] !== undefined ? start + KEYWORD_LEAVES[type]! : null;
+  let end = start;
+  for (;;) {
+    const code = end < text.length ? text.charCodeAt(end) : -1;
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) end++;
+    else return code >= 128 || end === start ? null : end;
   }
 }
 

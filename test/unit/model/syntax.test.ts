@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { createPythonParser, parsePython, type Node } from '../../../server/src/analyzer/parser';
+import { lowerTree, type Syn } from '../../../server/src/analyzer/syntax';
+
+/**
+ * The syntax copy reads some ranges from the text instead of the tree (names, `True`/`False`/`None`)
+ * and takes the rest from the tree. Every copied node must have exactly the type and range tree-sitter
+ * gives it.
+ */
+
+function pythonFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? pythonFiles(full) : entry.name.endsWith('.py') ? [full] : [];
+  });
+}
+
+/** Walks the copy and the tree side by side; the copy keeps named nodes only, minus comments and plain string pieces. */
+function compare(syn: Syn, node: Node, where: string): number {
+  assert.equal(syn.type, node.type, `${where}: type`);
+  assert.deepEqual([syn.start, syn.end], [node.startIndex, node.endIndex], `${where}: range of ${node.type} '${node.text.slice(0, 40)}'`);
+  if (syn.children.length === 0) return 1;
+  // Of a string's pieces, only f-string interpolations are copied.
+  const named = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment'
+    && (node.type !== 'string' || child.type === 'interpolation'));
+  assert.equal(syn.children.length, named.length, `${where}: children of ${node.type}`);
+  let compared = 1;
+  syn.children.forEach((child, index) => { compared += compare(child, named[index]!, `${where} > ${child.type}`); });
+  return compared;
+}
+
+test('the syntax copy has the ranges tree-sitter gives, names and keywords included', async () => {
+  const parser = await createPythonParser();
+  const files = pythonFiles(path.join(process.cwd(), 'test', 'fixtures'));
+  const extra = 'nom_é = 1\nx = nom_é + True + None\nß = False\n';
+  let compared = 0;
+  for (const [name, text] of [...files.map((file) => [file, fs.readFileSync(file, 'utf8')]), ['non-ASCII names', extra]] as [string, string][]) {
+    const tree = parsePython(parser, text);
+    try {
+      if (tree.rootNode.hasError) continue;
+      compared += compare(lowerTree(tree, text, false).root, tree.rootNode, path.basename(name));
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(compared > 10_000, `only ${compared} nodes compared`);
+});
