@@ -149,6 +149,20 @@ const KEEPS_OPERATORS = new Set([
 ]);
 
 const STATEMENT_CONTAINERS = new Set(['module', 'block']);
+/**
+ * Expression-level nodes made of visible children only, so their range is exactly from their first
+ * child's start to their last child's end. (Some nodes end in hidden tokens — a format specifier's text,
+ * a block's closing newline — and must be asked.)
+ */
+const RANGE_FROM_CHILDREN = new Set([
+  'call', 'argument_list', 'keyword_argument', 'assignment', 'augmented_assignment', 'attribute', 'subscript',
+  'binary_operator', 'boolean_operator', 'comparison_operator', 'not_operator', 'unary_operator',
+  'conditional_expression', 'parenthesized_expression', 'pair', 'dictionary', 'list', 'tuple', 'set',
+  'list_splat', 'dictionary_splat', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension',
+  'generator_expression', 'for_in_clause', 'if_clause', 'with_clause', 'with_item', 'as_pattern',
+  'expression_list', 'pattern_list', 'decorator', 'parameters', 'default_parameter', 'typed_parameter',
+  'typed_default_parameter', 'slice',
+]);
 /** Named node types without children: not asking for their children saves a wasm call each. */
 const LEAF_TYPES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'keyword_separator', 'positional_separator']);
 /** tree-sitter's builtin error symbol (`(TSSymbol)-1`), which is outside the grammar's type table. */
@@ -294,6 +308,11 @@ interface Frame {
   statement: OpenStatement | null;
   inErrorNode: boolean;
   inString: boolean;
+  /** For inner nodes whose range comes from their children: the start, the end are still to be filled in. */
+  startPending: boolean;
+  endPending: boolean;
+  /** Where the child seen last ends, when known without asking the tree; -1 otherwise. */
+  lastChildEnd: number;
 }
 
 /**
@@ -309,7 +328,20 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
-  const frames: Frame[] = [{ syn: root, statement: null, inErrorNode: false, inString: false }];
+  const frames: Frame[] = [{ syn: root, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
+  // Inner nodes of a tree without errors take their range from their first and last child: a node
+  // starts where its first child does and ends where its last child does, which saves two calls into
+  // tree-sitter for each of them. (Trees with errors are read plainly.)
+  const derivesRanges = !mayHaveMissing;
+  /** A node's start is known: it is also the start of every enclosing node waiting for its first child's. */
+  const settleStart = (start: number) => {
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i]!;
+      if (!frame.startPending) break;
+      frame.syn.start = start;
+      frame.startPending = false;
+    }
+  };
   const openStatements: OpenStatement[] = [];
   const lowering = ++loweringCount;
 
@@ -326,11 +358,13 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
     if (!cursor.gotoFirstChild()) return { root, comments, errors };
     for (;;) {
       const parent = frames[frames.length - 1]!;
+      parent.lastChildEnd = -1;
       const typeId = cursor.nodeTypeId;
       const isErrorNode = typeId === ERROR_TYPE_ID;
       const type = isErrorNode ? 'ERROR' : types[typeId] ?? '';
       let descend = false;
       if (!isErrorNode && !named[typeId]) {
+        if (parent.startPending) settleStart(cursor.startIndex);
         if (parent.inErrorNode) {
           (parent.syn.ops ??= []).push(type);
           (parent.syn.opStarts ??= []).push(cursor.startIndex);
@@ -344,11 +378,28 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           addError({ start: cursor.startIndex, end: cursor.endIndex, kind: 'unexpected', token: type });
         }
       } else if (type === 'comment') {
-        addComment({ start: cursor.startIndex, end: cursor.endIndex });
+        const comment = { start: cursor.startIndex, end: cursor.endIndex };
+        if (parent.startPending) settleStart(comment.start);
+        addComment(comment);
+        parent.lastChildEnd = comment.end;
       } else if (parent.inString && type !== 'interpolation') {
         // String pieces: the value is read from the text.
+      } else if (derivesRanges && RANGE_FROM_CHILDREN.has(type) && !STATEMENT_CONTAINERS.has(parent.syn.type)) {
+        const syn = newSyn(type, -1, -1, NO_CHILDREN);
+        if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
+        parent.syn.children.push(syn);
+        if (frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
+          frames.push({ syn, statement: null, inErrorNode: false, inString: false, startPending: true, endPending: true, lastChildEnd: -1 });
+          descend = true;
+        } else {
+          syn.start = cursor.startIndex;
+          syn.end = cursor.endIndex;
+          if (parent.startPending) settleStart(syn.start);
+          parent.lastChildEnd = syn.end;
+        }
       } else {
         const start = cursor.startIndex;
+        if (parent.startPending) settleStart(start);
         // In a tree without errors a name ends where its characters do: scanning the text is cheaper than
         // asking the tree (trees with errors can hold zero-width missing names, so they are asked).
         const end = (mayHaveMissing ? null : leafEndFromText(type, text, start)) ?? cursor.endIndex;
@@ -369,6 +420,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(placeStatement(hit, start, lowering));
               for (const comment of hit.comments) addComment({ start: start + comment.start, end: start + comment.end });
+              parent.lastChildEnd = end;
               reused = true;
             }
           }
@@ -390,18 +442,26 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
               const statement: OpenStatement | null = key ? { key, entry: newEntry(syn, lowering), start, hasError: false } : null;
               if (statement) openStatements.push(statement);
-              frames.push({ syn, statement, inErrorNode: isError, inString: type === 'string' });
+              frames.push({ syn, statement, inErrorNode: isError, inString: type === 'string', startPending: false, endPending: false, lastChildEnd: -1 });
               descend = true;
-            } else if (key) {
-              if (useCache) rememberStatement(key, newEntry(syn, lowering));
+            } else {
+              parent.lastChildEnd = end;
+              if (key && useCache) rememberStatement(key, newEntry(syn, lowering));
             }
           }
         }
       }
       if (descend) continue;
       while (!cursor.gotoNextSibling()) {
+        // The cursor is on the last child of the innermost open node.
+        const current = frames[frames.length - 1]!;
+        if (current.endPending) {
+          current.syn.end = current.lastChildEnd >= 0 ? current.lastChildEnd : cursor.endIndex;
+          current.endPending = false;
+        }
         if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors };
         const done = frames.pop()!;
+        frames[frames.length - 1]!.lastChildEnd = done.syn.end;
         if (done.inErrorNode) nameUnexpectedToken(done.syn, errors, text);
         if (done.syn.type === 'block' && openStatements.length > 0) recordLayout(done.syn);
         if (done.statement) {

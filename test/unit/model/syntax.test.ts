@@ -35,12 +35,30 @@ function compare(syn: Syn, node: Node, where: string): number {
 test('the syntax copy has the ranges tree-sitter gives, names and keywords included', async () => {
   const parser = await createPythonParser();
   const files = pythonFiles(path.join(process.cwd(), 'test', 'fixtures'));
-  const extra = 'nom_é = 1\nx = nom_é + True + None\nß = False\n';
+  const extra = [
+    'nom_é = 1',
+    'x = nom_é + True + None',
+    'ß = False',
+    '@dag(schedule=None,  # daily later',
+    '     tags=["a", "b",],)',
+    'def build(a: int = 1, *args, b: "str" = "x", **kwargs) -> None:',
+    '    rows = data[1:2, ::3][-1]',
+    '    total = (a  # first',
+    '             + b) \\',
+    '        * 2',
+    '    label = f"{total:>{width}} {rows!r:02d} {{literal}}"',
+    '    pick = {k: v for k, v in pairs if v} | {*rows} or [x async for x in it]',
+    '    return lambda y=1: not y if y else -y',
+    '',
+  ].join('\n');
   let compared = 0;
-  for (const [name, text] of [...files.map((file) => [file, fs.readFileSync(file, 'utf8')]), ['non-ASCII names', extra]] as [string, string][]) {
+  for (const [name, text] of [...files.map((file) => [file, fs.readFileSync(file, 'utf8')]), ['constructs', extra]] as [string, string][]) {
     const tree = parsePython(parser, text);
     try {
-      if (tree.rootNode.hasError) continue;
+      if (tree.rootNode.hasError) {
+        assert.notEqual(name, 'constructs', 'the constructs sample must parse without errors');
+        continue;
+      }
       compared += compare(lowerTree(tree, text, false).root, tree.rootNode, path.basename(name));
     } finally {
       tree.delete();
