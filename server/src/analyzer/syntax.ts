@@ -12,7 +12,8 @@ import type { Position, Range } from './model';
  * text); f-strings keep their interpolations. Comments and syntax errors are collected on the side.
  *
  * Statements are cached by their text: after a keystroke, only the statements whose text changed are
- * copied again, which keeps re-analysis of a 2,000-task file within an editor's latency budget.
+ * copied again, and those that merely moved are moved in place, which keeps re-analysis of a 2,000-task
+ * file within an editor's latency budget.
  */
 export interface Syn {
   type: string;
@@ -87,8 +88,9 @@ const MAX_CACHE_CHARS = 6 * 1024 * 1024;
  */
 interface CacheEntry {
   copies: Syn[];
-  /** The lowering that last placed copies of this statement (which also tells how recently it was used), and the first copy it has not placed yet. */
+  /** The lowering that last placed copies of this statement, which also tells how recently it was used. */
   lowering: number;
+  /** The first copy that lowering has not placed yet. */
   nextCopy: number;
   /** Comments inside the statement, as offsets from its start. */
   comments: RawComment[];
