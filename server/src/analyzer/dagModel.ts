@@ -55,7 +55,12 @@ type Value =
 /** Dict keys the model can follow: strings and numbers (`shards[i] = ...`). */
 type DictKey = string | number;
 
+type RefValue = Extract<Value, { k: 'ref' }>;
+
 const UNKNOWN: Value = { k: 'unknown' };
+
+/** Python builtins the evaluator knows (see `callBuiltin`); a local or imported name shadows them. */
+const BUILTINS = new Set(['range', 'enumerate', 'zip', 'dict', 'list', 'tuple', 'str', 'sorted', 'reversed', 'len', 'set']);
 
 function keyOf(value: Value): DictKey | undefined {
   return value.k === 'str' || value.k === 'num' ? value.v : undefined;
@@ -88,11 +93,14 @@ interface TaskFlowValue {
 interface OperatorSpec {
   qualifiedName: string;
   name: string;
+  kind: TaskKind;
 }
 
 interface TaskRecord {
   model: TaskModel;
   dag: DagRecord | null;
+  /** The number of this task's id in its DAG ({@link DagRecord.taskIdNumbers}), or -1 outside a DAG. */
+  idNumber: number;
   group: GroupRecord | null;
   /** Tasks this one depends on / that depend on it, each once (edges are deduplicated before they get here). */
   upstream: TaskRecord[];
@@ -105,17 +113,33 @@ interface GroupRecord {
   parent: GroupRecord | null;
   /** Every task in the group, nested groups included, in creation order. */
   tasks: TaskRecord[];
+  /**
+   * Counts the changes that can move the group's roots and leaves: a task joining, an edge between two
+   * of its tasks, a task's role. Roots and leaves are computed once per value, not once per `>>`.
+   */
+  shape: number;
+  roots: { shape: number; tasks: TaskRecord[] } | null;
+  leaves: { shape: number; tasks: TaskRecord[] } | null;
 }
 
 interface DagRecord {
   model: DagModel;
-  taskIds: Set<string>;
+  /**
+   * Every task id in the DAG, numbered densely in order of appearance; tasks sharing an id share its
+   * number, so edges can be keyed by a pair of small integers instead of a pair of strings.
+   */
+  taskIdNumbers: Map<string, number>;
   /** For `__N` suffixes: the highest N seen per id prefix. */
   suffixes: Map<string, number>;
-  usedGroupIds: Set<string>;
-  edgeKeys: Map<string, number>;
-  /** Per edge (same index as the model's edges): the expressions that declared it, as `start:end` offsets. */
-  edgeDeclarations: (string | Set<string>)[];
+  /** Group ids in the DAG; a new group's id must also avoid the task ids. */
+  groupIds: Set<string>;
+  /** Index in the model's edges by {@link edgeKey}. */
+  edgeIndexes: Map<number, number>;
+  /**
+   * Per edge (same index as the model's edges): the expression that declared it, or once a second
+   * one does, the {@link DagModelBuilder.spanKey}s of all of them.
+   */
+  edgeDeclarations: (Syn | Set<number>)[];
 }
 
 class Scope {
@@ -167,6 +191,10 @@ class DagModelBuilder {
   private graphChanges = 0;
   private taskCount = 0;
   private readonly ambiguousVariables = new WeakSet<object>();
+  private readonly refs = new Map<string, RefValue>();
+  private readonly constructs = new Map<string, AirflowConstruct | null>();
+  private readonly constructsWithTaskId = new Map<string, AirflowConstruct | null>();
+  private readonly operatorSpecs = new Map<string, OperatorSpec>();
 
   constructor(private readonly reader: ExpressionReader) {}
 
@@ -193,6 +221,11 @@ class DagModelBuilder {
 
   private range(node: Syn): Range {
     return this.reader.lines.of(node);
+  }
+
+  /** Identifies an expression by where it is: one number per (start, end) pair of this file. */
+  private spanKey(node: Syn): number {
+    return node.start * (this.reader.text.length + 1) + node.end;
   }
 
   private text(node: Syn): string {
@@ -571,8 +604,26 @@ class DagModelBuilder {
 
   // ---- expressions -------------------------------------------------------------------------------
 
+  /** The value standing for a qualified name; one per name, as every use of an import evaluates to it. */
+  private ref(qualifiedName: string): RefValue {
+    let value = this.refs.get(qualifiedName);
+    if (value === undefined) {
+      value = { k: 'ref', qualifiedName };
+      this.refs.set(qualifiedName, value);
+    }
+    return value;
+  }
+
   private constructOf(value: Value, hasTaskId = false): AirflowConstruct | null {
-    return value.k === 'ref' ? classify(value.qualifiedName, hasTaskId) : null;
+    if (value.k !== 'ref') return null;
+    // Memoised here: `classify` builds a string key per call, and every task evaluates its operator's name.
+    const known = hasTaskId ? this.constructsWithTaskId : this.constructs;
+    let construct = known.get(value.qualifiedName);
+    if (construct === undefined) {
+      construct = classify(value.qualifiedName, hasTaskId);
+      known.set(value.qualifiedName, construct);
+    }
+    return construct;
   }
 
   private truthiness(value: Value): boolean | null {
@@ -596,12 +647,8 @@ class DagModelBuilder {
         const found = scope.lookup(name);
         if (found !== undefined) return found;
         const imported = this.reader.imports.get(name);
-        if (imported !== undefined) return { k: 'ref', qualifiedName: imported };
-        if (name === 'range' || name === 'enumerate' || name === 'zip' || name === 'dict' || name === 'list'
-          || name === 'tuple' || name === 'str' || name === 'sorted' || name === 'reversed' || name === 'len' || name === 'set') {
-          return { k: 'ref', qualifiedName: name };
-        }
-        return UNKNOWN;
+        if (imported !== undefined) return this.ref(imported);
+        return BUILTINS.has(name) ? this.ref(name) : UNKNOWN;
       }
       case 'string':
       case 'concatenated_string': {
@@ -909,7 +956,7 @@ class DagModelBuilder {
       case 'ref':
         // `SomeOperator.partial(...)` starts a mapped task; any other attribute extends the dotted name.
         if (name === 'partial' && classify(object.qualifiedName, true)?.kind === 'operator-class') return { k: 'bound-method', self: object, name };
-        return { k: 'ref', qualifiedName: `${object.qualifiedName}.${name}` };
+        return this.ref(`${object.qualifiedName}.${name}`);
       case 'task':
         // `op.output` and other attributes of an XComArg still stand for the task in dependencies.
         if (name === 'output') return object;
@@ -992,11 +1039,21 @@ class DagModelBuilder {
     return { positional, keywords, keywordNodes, spread };
   }
 
+  /** Whether an argument list passes keyword `name` (compared in place, without copying names out of the text). */
+  private hasKeyword(argumentList: Syn, name: string): boolean {
+    const text = this.reader.text;
+    for (const argument of argumentList.children) {
+      const keyword = argument.type === 'keyword_argument' ? argument.children[0] : undefined;
+      if (keyword && keyword.end - keyword.start === name.length && text.startsWith(name, keyword.start)) return true;
+    }
+    return false;
+  }
+
   private evalCall(node: Syn, scope: Scope, depth: number, position: 'with' | 'value'): Value {
     const [calleeNode, argumentList] = node.children;
     if (!calleeNode) return UNKNOWN;
     const callee = this.eval(calleeNode, scope, depth + 1);
-    const hasTaskId = argumentList?.children.some((argument) => argument.type === 'keyword_argument' && argument.children[0] && this.text(argument.children[0]) === 'task_id') ?? false;
+    const hasTaskId = argumentList !== undefined && this.hasKeyword(argumentList, 'task_id');
     const construct = this.constructOf(callee, hasTaskId);
     switch (construct?.kind) {
       case 'dag-class':
@@ -1004,7 +1061,7 @@ class DagModelBuilder {
       case 'task-group-class':
         return this.createGroup(node, argumentList, scope, depth, false, null);
       case 'operator-class':
-        return this.createOperatorTask(node, argumentList, scope, depth, operatorSpec(callee), null);
+        return this.createOperatorTask(node, argumentList, scope, depth, this.operatorSpec(callee as RefValue), null);
       case 'chain':
       case 'chain-linear':
       case 'cross-downstream': {
@@ -1026,7 +1083,7 @@ class DagModelBuilder {
       case 'function':
         return this.callFunction(callee.fn, argumentList, scope, depth, node);
       case 'class':
-        if (callee.operator) return this.createOperatorTask(node, argumentList, scope, depth, { qualifiedName: callee.name, name: callee.name }, null);
+        if (callee.operator) return this.createOperatorTask(node, argumentList, scope, depth, this.operatorSpec(callee), null);
         this.evalArguments(argumentList, scope, depth);
         return UNKNOWN;
       case 'taskflow':
@@ -1139,6 +1196,7 @@ class DagModelBuilder {
       if (self.k === 'task' && (name === 'as_setup' || name === 'as_teardown')) {
         const args = this.evalArguments(argumentList, scope, depth);
         self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
+        for (let group = self.task.group; group; group = group.parent) group.shape++;
         if (name === 'as_teardown') {
           const setups = args.keywords.get('setups');
           if (setups) this.connect(setups, self, node, null, null, null);
@@ -1157,7 +1215,7 @@ class DagModelBuilder {
     }
     if (self.k === 'ref' || self.k === 'class') {
       if (name === 'partial') {
-        const spec = self.k === 'ref' ? operatorSpec(self) : { qualifiedName: self.name, name: self.name };
+        const spec = this.operatorSpec(self);
         const operator = self.k === 'class' ? self.operator : this.constructOf(self, true)?.kind === 'operator-class';
         if (operator) return { k: 'partial', operator: spec, flow: null, partialCall: node };
       }
@@ -1281,10 +1339,10 @@ class DagModelBuilder {
   private newDag(model: Omit<DagModel, 'tasks' | 'edges' | 'groups' | 'dynamic'>): DagRecord {
     const dag: DagRecord = {
       model: { ...model, tasks: [], edges: [], groups: [], dynamic: [] },
-      taskIds: new Set(),
+      taskIdNumbers: new Map(),
       suffixes: new Map(),
-      usedGroupIds: new Set(),
-      edgeKeys: new Map(),
+      groupIds: new Set(),
+      edgeIndexes: new Map(),
       edgeDeclarations: [],
     };
     this.dags.push(dag);
@@ -1404,23 +1462,29 @@ class DagModelBuilder {
     const prefixValue = evaluated.keywords.get('prefix_group_id');
     const prefixGroupId = prefixValue?.k === 'bool' ? prefixValue.v : true;
     let groupId = parent ? childId(parent, localId) : localId;
-    if (dag && dag.usedGroupIds.has(groupId) && addSuffix) {
+    if (dag && isIdTaken(dag, groupId) && addSuffix) {
       const base = localId.replace(/__\d+$/, '');
       const basePrefix = parent ? childId(parent, base) : base;
       let highest = 0;
-      for (const used of dag.usedGroupIds) {
-        const match = used.startsWith(`${basePrefix}__`) ? /__(\d+)$/.exec(used) : null;
-        if (match) highest = Math.max(highest, Number(match[1]));
+      const suffixPrefix = `${basePrefix}__`;
+      for (const ids of [dag.taskIdNumbers.keys(), dag.groupIds.values()]) {
+        for (const used of ids) {
+          const match = used.startsWith(suffixPrefix) ? /__(\d+)$/.exec(used) : null;
+          if (match) highest = Math.max(highest, Number(match[1]));
+        }
       }
       localId = `${base}__${highest + 1}`;
       groupId = parent ? childId(parent, localId) : localId;
     }
-    dag?.usedGroupIds.add(groupId);
+    dag?.groupIds.add(groupId);
     const group: GroupRecord = {
       model: { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId },
       dag,
       parent,
       tasks: [],
+      shape: 0,
+      roots: null,
+      leaves: null,
     };
     if (dag) dag.model.groups.push(group.model);
     if (dynamicId) this.note(`the TaskGroup id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);
@@ -1466,10 +1530,13 @@ class DagModelBuilder {
 
   private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
     if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
-    const task: TaskRecord = { model, dag, group, upstream: [], downstream: [] };
+    const task: TaskRecord = { model, dag, idNumber: -1, group, upstream: [], downstream: [] };
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
-    for (let current = group; current; current = current.parent) current.tasks.push(task);
+    for (let current = group; current; current = current.parent) {
+      current.tasks.push(task);
+      current.shape++;
+    }
     this.graphChanges++;
     return task;
   }
@@ -1477,22 +1544,27 @@ class DagModelBuilder {
   private addToDag(task: TaskRecord, dag: DagRecord): void {
     task.dag = dag;
     const id = task.model.taskId;
-    dag.taskIds.add(id);
-    dag.usedGroupIds.add(id);
-    const match = /^(.*)__(\d+)$/.exec(id);
+    let idNumber = dag.taskIdNumbers.get(id);
+    if (idNumber === undefined) {
+      idNumber = dag.taskIdNumbers.size;
+      dag.taskIdNumbers.set(id, idNumber);
+    }
+    task.idNumber = idNumber;
+    const match = id.includes('__') ? /^(.*)__(\d+)$/.exec(id) : null;
     if (match) dag.suffixes.set(match[1]!, Math.max(dag.suffixes.get(match[1]!) ?? 0, Number(match[2])));
     dag.model.tasks.push(task.model);
   }
 
-  private kindOfOperator(spec: OperatorSpec): TaskKind {
-    const name = spec.name;
-    if (name === 'EmptyOperator' || name === 'DummyOperator') return 'empty';
-    if (name.startsWith('Branch')) return 'branch';
-    if (name === 'ShortCircuitOperator') return 'short_circuit';
-    if (name === 'TriggerDagRunOperator') return 'trigger_dag_run';
-    if (/(Sensor|SensorAsync)$/.test(name)) return 'sensor';
-    if (/SQL|Sql|Postgres|Snowflake/.test(name) || spec.qualifiedName.includes('.common.sql.')) return 'sql';
-    return 'operator';
+  /** The operator a class value stands for; one spec per class, shared by all of its tasks. */
+  private operatorSpec(value: RefValue | Extract<Value, { k: 'class' }>): OperatorSpec {
+    const qualifiedName = value.k === 'ref' ? value.qualifiedName : value.name;
+    let spec = this.operatorSpecs.get(qualifiedName);
+    if (spec === undefined) {
+      const name = shortName(qualifiedName);
+      spec = { qualifiedName, name, kind: kindOfOperator(name, qualifiedName) };
+      this.operatorSpecs.set(qualifiedName, spec);
+    }
+    return spec;
   }
 
   private createOperatorTask(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, spec: OperatorSpec, expand: { call: Syn; argumentList: Syn | null } | null): Value {
@@ -1526,7 +1598,7 @@ class DagModelBuilder {
       taskIdRange: idNode ? this.range(idNode) : null,
       operator: spec.name,
       qualifiedName: spec.qualifiedName,
-      kind: this.kindOfOperator(spec),
+      kind: spec.kind,
       mapped: expand !== null,
       role: null,
       group: group?.model.groupId ?? null,
@@ -1537,8 +1609,8 @@ class DagModelBuilder {
       dynamicId: dynamicId || this.context.inDynamicLoop && !idValue,
     };
     const task = this.registerTask(model, dag, group);
-    this.dataDependencies(task, [...evaluated.keywords.entries()], node);
-    if (expandArgs) this.dataDependencies(task, [...expandArgs.keywords.entries(), ...expandArgs.positional.map((value): [string, Value] => ['', value])], expand!.call);
+    this.dataDependencies(task, node, evaluated.keywords);
+    if (expandArgs) this.dataDependencies(task, expand!.call, expandArgs.keywords, expandArgs.positional);
     return { k: 'task', task };
   }
 
@@ -1603,25 +1675,25 @@ class DagModelBuilder {
       dynamicId,
     };
     const task = this.registerTask(model, dag, group);
-    this.dataDependencies(task, [
-      ...evaluated.positional.map((value): [string, Value] => ['', value]),
-      ...evaluated.keywords.entries(),
-      ...(partial ? [...partial.positional.map((value): [string, Value] => ['', value]), ...partial.keywords.entries()] : []),
-    ], node);
+    if (partial) this.dataDependencies(task, node, evaluated.positional, evaluated.keywords, partial.positional, partial.keywords);
+    else this.dataDependencies(task, node, evaluated.positional, evaluated.keywords);
     return { k: 'task', task };
   }
 
-  /** TaskFlow results (XComArgs) passed as arguments make the receiving task downstream of their producer. */
-  private dataDependencies(task: TaskRecord, values: [string, Value][], node: Syn): void {
-    const producers = new Set<TaskRecord>();
-    const collect = (value: Value, depth: number) => {
-      if (depth > 6) return;
-      if (value.k === 'task') producers.add(value.task);
-      else if (value.k === 'list') for (const item of value.items.slice(0, 1000)) collect(item, depth + 1);
-      else if (value.k === 'dict') for (const item of [...value.entries.values()].slice(0, 1000)) collect(item, depth + 1);
-    };
-    for (const [name, value] of values) if (name !== 'dag' && name !== 'task_group') collect(value, 0);
-    for (const producer of producers) if (producer !== task) this.addEdge(producer, task, null, node, 'data');
+  /**
+   * TaskFlow results (XComArgs) passed as arguments make the receiving task downstream of their producer.
+   * `argumentGroups` are positional and keyword arguments, in the order their producers are linked.
+   */
+  private dataDependencies(task: TaskRecord, node: Syn, ...argumentGroups: (Value[] | Map<string, Value>)[]): void {
+    let producers: Set<TaskRecord> | null = null;
+    for (const group of argumentGroups) {
+      if (Array.isArray(group)) {
+        for (const value of group) producers = collectProducers(value, producers, 0);
+      } else {
+        for (const [name, value] of group) if (name !== 'dag' && name !== 'task_group') producers = collectProducers(value, producers, 0);
+      }
+    }
+    if (producers) for (const producer of producers) if (producer !== task) this.addEdge(producer, task, null, node, 'data');
   }
 
   // ---- dependencies ------------------------------------------------------------------------------
@@ -1672,6 +1744,11 @@ class DagModelBuilder {
       this.note('a list cannot be chained to a list with `>>` / `<<` (Python raises a TypeError); use `cross_downstream` or `chain`', node);
       return;
     }
+    if (up.k === 'task' && down.k === 'task') {
+      // The common `a >> b`: no endpoint lists needed.
+      this.addEdge(up.task, down.task, label, node, 'explicit');
+      return;
+    }
     const ups = this.endpoints(up, 'up', upNode);
     const downs = this.endpoints(down, 'down', downNode);
     const kind: EdgeKind = ups.viaGroup || downs.viaGroup ? 'group' : 'explicit';
@@ -1715,20 +1792,21 @@ class DagModelBuilder {
       if (dag && to.dag) this.note(`\`${from.model.taskId}\` and \`${to.model.taskId}\` belong to different DAGs`, node, dag);
       return;
     }
-    const key = `${from.model.taskId}\u0000${to.model.taskId}`;
-    const existing = dag.edgeKeys.get(key);
+    const key = edgeKey(from, to);
+    const existing = dag.edgeIndexes.get(key);
     if (existing !== undefined) {
       const edge = dag.model.edges[existing]!;
       if (edge.label === null && label !== null) edge.label = label;
       this.noteRedeclaration(dag, existing, node);
       return;
     }
-    dag.edgeKeys.set(key, dag.model.edges.length);
-    dag.edgeDeclarations.push(`${node.start}:${node.end}`);
+    dag.edgeIndexes.set(key, dag.model.edges.length);
+    dag.edgeDeclarations.push(node);
     // `t >> t` is a cycle Airflow rejects: the edge is kept for the rules (dag-cycle), out of the traversal lists.
     if (from !== to) {
       from.downstream.push(to);
       to.upstream.push(from);
+      for (let group = innermostCommonGroup(from, to); group; group = group.parent) group.shape++;
     }
     dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
     this.graphChanges++;
@@ -1737,12 +1815,12 @@ class DagModelBuilder {
   /** Records a later expression declaring an existing edge again; a loop re-running one expression is one declaration. */
   private noteRedeclaration(dag: DagRecord, edgeIndex: number, node: Syn): void {
     let declaredAt = dag.edgeDeclarations[edgeIndex]!;
-    const key = `${node.start}:${node.end}`;
-    if (typeof declaredAt === 'string') {
-      if (declaredAt === key) return;
-      declaredAt = new Set([declaredAt]);
+    if (!(declaredAt instanceof Set)) {
+      if (declaredAt.start === node.start && declaredAt.end === node.end) return;
+      declaredAt = new Set([this.spanKey(declaredAt)]);
       dag.edgeDeclarations[edgeIndex] = declaredAt;
     }
+    const key = this.spanKey(node);
     if (declaredAt.has(key)) return;
     declaredAt.add(key);
     const edge = dag.model.edges[edgeIndex]!;
@@ -1756,10 +1834,14 @@ class DagModelBuilder {
 
 // ---- helpers -------------------------------------------------------------------------------------
 
-function operatorSpec(value: Value): OperatorSpec {
-  if (value.k === 'ref') return { qualifiedName: value.qualifiedName, name: shortName(value.qualifiedName) };
-  if (value.k === 'class') return { qualifiedName: value.name, name: value.name };
-  return { qualifiedName: 'unknown', name: 'unknown' };
+function kindOfOperator(name: string, qualifiedName: string): TaskKind {
+  if (name === 'EmptyOperator' || name === 'DummyOperator') return 'empty';
+  if (name.startsWith('Branch')) return 'branch';
+  if (name === 'ShortCircuitOperator') return 'short_circuit';
+  if (name === 'TriggerDagRunOperator') return 'trigger_dag_run';
+  if (/(Sensor|SensorAsync)$/.test(name)) return 'sensor';
+  if (/SQL|Sql|Postgres|Snowflake/.test(name) || qualifiedName.includes('.common.sql.')) return 'sql';
+  return 'operator';
 }
 
 /** Airflow's `TaskGroup.child_id`: prefix with the group's id unless it set `prefix_group_id=False`. */
@@ -1774,14 +1856,59 @@ function childId(group: GroupRecord, label: string): string {
 function uniqueTaskId(taskId: string, dag: DagRecord | null, group: GroupRecord | null): string {
   if (!dag) return taskId;
   const full = group ? childId(group, taskId) : taskId;
-  if (!dag.taskIds.has(full)) return taskId;
+  if (!dag.taskIdNumbers.has(full)) return taskId;
   const prefix = full.replace(/__\d+$/, '');
   const core = taskId.replace(/__\d+$/, '');
   return `${core}__${(dag.suffixes.get(prefix) ?? 0) + 1}`;
 }
 
+/** Adds the tasks `value` stands for to `producers`; the set is made on the first one (most arguments are literals). */
+function collectProducers(value: Value, producers: Set<TaskRecord> | null, depth: number): Set<TaskRecord> | null {
+  if (depth > 6) return producers;
+  if (value.k === 'task') {
+    producers ??= new Set();
+    producers.add(value.task);
+  } else if (value.k === 'list') {
+    const items = value.items;
+    for (let i = 0; i < items.length && i < 1000; i++) producers = collectProducers(items[i]!, producers, depth + 1);
+  } else if (value.k === 'dict') {
+    let count = 0;
+    for (const item of value.entries.values()) {
+      if (count++ === 1000) break;
+      producers = collectProducers(item, producers, depth + 1);
+    }
+  }
+  return producers;
+}
+
+/** Whether a task or group in the DAG already has `id`. */
+function isIdTaken(dag: DagRecord, id: string): boolean {
+  return dag.taskIdNumbers.has(id) || dag.groupIds.has(id);
+}
+
+/**
+ * One number per (upstream id, downstream id) pair of a DAG: id numbers stay below MAX_TASKS (at most
+ * that many tasks exist), so the key is exact and small enough to stay a small integer.
+ */
+function edgeKey(from: TaskRecord, to: TaskRecord): number {
+  return from.idNumber * MAX_TASKS + to.idNumber;
+}
+
+/** The innermost TaskGroup holding both tasks, if any. */
+function innermostCommonGroup(a: TaskRecord, b: TaskRecord): GroupRecord | null {
+  for (let group = a.group; group; group = group.parent) {
+    for (let other = b.group; other; other = other.parent) if (other === group) return group;
+  }
+  return null;
+}
+
 /** Airflow's `TaskGroup.get_roots`: tasks of the group with no upstream inside the group. */
 function groupRoots(group: GroupRecord): TaskRecord[] {
+  if (group.roots?.shape !== group.shape) group.roots = { shape: group.shape, tasks: findRoots(group) };
+  return group.roots.tasks;
+}
+
+function findRoots(group: GroupRecord): TaskRecord[] {
   const members = new Set(group.tasks);
   return group.tasks.filter((task) => !task.upstream.some((upstream) => members.has(upstream)));
 }
@@ -1791,6 +1918,11 @@ function groupRoots(group: GroupRecord): TaskRecord[] {
  * leaf is replaced by the nearest non-teardown tasks upstream of it.
  */
 function groupLeaves(group: GroupRecord): TaskRecord[] {
+  if (group.leaves?.shape !== group.shape) group.leaves = { shape: group.shape, tasks: findLeaves(group) };
+  return group.leaves.tasks;
+}
+
+function findLeaves(group: GroupRecord): TaskRecord[] {
   const members = new Set(group.tasks);
   const leaves: TaskRecord[] = [];
   const seen = new Set<TaskRecord>();
