@@ -59,6 +59,9 @@ type RefValue = Extract<Value, { k: 'ref' }>;
 
 const UNKNOWN: Value = { k: 'unknown' };
 
+/** The shared empty task list; never pushed to (see {@link TaskRecord.upstream}). */
+const NO_TASKS: TaskRecord[] = [];
+
 /** Python builtins the evaluator knows (see `callBuiltin`); a local or imported name shadows them. */
 const BUILTINS = new Set(['range', 'enumerate', 'zip', 'dict', 'list', 'tuple', 'str', 'sorted', 'reversed', 'len', 'set']);
 
@@ -77,6 +80,8 @@ interface FunctionValue {
   parameters: Syn | null;
   body: Syn;
   closure: Scope;
+  /** The {@link TaskModel.callable} of tasks running this function, once one does. */
+  callable?: NonNullable<TaskModel['callable']>;
 }
 
 interface TaskFlowValue {
@@ -102,7 +107,11 @@ interface TaskRecord {
   /** The number of this task's id in its DAG ({@link DagRecord.taskIdNumbers}), or -1 outside a DAG. */
   idNumber: number;
   group: GroupRecord | null;
-  /** Tasks this one depends on / that depend on it, each once (edges are deduplicated before they get here). */
+  /**
+   * Tasks this one depends on / that depend on it, each once (edges are deduplicated before they get
+   * here). {@link NO_TASKS} until the first one: most tasks have one of each, and an empty array grows
+   * to room for 17 on its first push.
+   */
   upstream: TaskRecord[];
   downstream: TaskRecord[];
 }
@@ -153,6 +162,16 @@ class Scope {
     }
     return undefined;
   }
+}
+
+/** A call's arguments, evaluated. */
+interface EvaluatedArguments {
+  positional: Value[];
+  keywords: Map<string, Value>;
+  /** True when `*args` / `**kwargs` passed values the evaluation could not list. */
+  spread: boolean;
+  /** False when no argument is or holds a task, so none can pass a task's result ({@link mayHoldTasks}). */
+  mayPassTasks: boolean;
 }
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
@@ -307,6 +326,12 @@ class DagModelBuilder {
   }
 
   private execAssignment(assignment: Syn, scope: Scope): void {
+    const [first, firstValue] = assignment.children;
+    if (first && firstValue && assignment.children.length === 2 && firstValue.type !== 'assignment' && firstValue.type !== 'type') {
+      // `name = value`, by far the most common, without collecting a target list.
+      this.bind(first, this.eval(firstValue, scope), scope);
+      return;
+    }
     const targets: Syn[] = [];
     let current: Syn = assignment;
     for (let i = 0; i < 32 && current.type === 'assignment'; i++) {
@@ -1009,34 +1034,56 @@ class DagModelBuilder {
 
   // ---- calls -------------------------------------------------------------------------------------
 
-  private evalArguments(argumentList: Syn | undefined, scope: Scope, depth: number): { positional: Value[]; keywords: Map<string, Value>; keywordNodes: Map<string, Syn>; spread: boolean } {
+  private evalArguments(argumentList: Syn | undefined, scope: Scope, depth: number): EvaluatedArguments {
     const positional: Value[] = [];
     const keywords = new Map<string, Value>();
-    const keywordNodes = new Map<string, Syn>();
     let spread = false;
     if (!argumentList || argumentList.type !== 'argument_list') {
       if (argumentList) positional.push(this.eval(argumentList, scope, depth + 1));
-      return { positional, keywords, keywordNodes, spread };
+      return { positional, keywords, spread, mayPassTasks: positional.some(mayHoldTasks) };
     }
+    let mayPassTasks = false;
     for (const argument of argumentList.children) {
       if (argument.type === 'keyword_argument') {
         const [name, value] = argument.children;
         if (!name || !value) continue;
-        keywords.set(this.text(name), this.eval(value, scope, depth + 1));
-        keywordNodes.set(this.text(name), value);
+        const evaluated = this.eval(value, scope, depth + 1);
+        keywords.set(this.text(name), evaluated);
+        mayPassTasks ||= mayHoldTasks(evaluated);
       } else if (argument.type === 'list_splat') {
         const inner = argument.children[0] ? this.iterate(this.eval(argument.children[0], scope, depth + 1)) : null;
         if (inner) positional.push(...inner);
         else spread = true;
+        mayPassTasks ||= inner !== null && inner.some(mayHoldTasks);
       } else if (argument.type === 'dictionary_splat') {
         const inner = argument.children[0] ? this.eval(argument.children[0], scope, depth + 1) : UNKNOWN;
         if (inner.k === 'dict') for (const [key, value] of inner.entries) if (typeof key === 'string') keywords.set(key, value);
         spread = true;
+        mayPassTasks ||= mayHoldTasks(inner);
       } else {
-        positional.push(this.eval(argument, scope, depth + 1));
+        const evaluated = this.eval(argument, scope, depth + 1);
+        positional.push(evaluated);
+        mayPassTasks ||= mayHoldTasks(evaluated);
       }
     }
-    return { positional, keywords, keywordNodes, spread };
+    return { positional, keywords, spread, mayPassTasks };
+  }
+
+  /**
+   * The expression passed as keyword `name` in an argument list (the last one when repeated), found
+   * in place: only a few keywords' expressions are ever needed, so none are collected up front.
+   */
+  private keywordNode(argumentList: Syn | null | undefined, name: string): Syn | undefined {
+    if (!argumentList || argumentList.type !== 'argument_list') return undefined;
+    const text = this.reader.text;
+    const children = argumentList.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const argument = children[i]!;
+      if (argument.type !== 'keyword_argument') continue;
+      const [keyword, value] = argument.children;
+      if (keyword && value && keyword.end - keyword.start === name.length && text.startsWith(name, keyword.start)) return value;
+    }
+    return undefined;
   }
 
   /** Whether an argument list passes keyword `name` (compared in place, without copying names out of the text). */
@@ -1354,7 +1401,7 @@ class DagModelBuilder {
     const args: Record<string, KeywordArgument> = argumentList ? this.reader.keywords(argumentList) : {};
     const evaluated = this.evalArguments(argumentList ?? undefined, scope, depth);
     const notes: [string, Syn][] = [];
-    const idNode = evaluated.keywordNodes.get('dag_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
+    const idNode = this.keywordNode(argumentList, 'dag_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
     const idValue = evaluated.keywords.get('dag_id') ?? evaluated.positional[0];
     let dagId: string | null = defaultId;
     let dagIdRange: Range | null = null;
@@ -1372,7 +1419,7 @@ class DagModelBuilder {
     const catchupValue = evaluated.keywords.get('catchup');
     const catchup = catchupValue?.k === 'bool' ? catchupValue.v : null;
     let defaultArgs: DefaultArgs | null = null;
-    const defaultArgsNode = evaluated.keywordNodes.get('default_args');
+    const defaultArgsNode = this.keywordNode(argumentList, 'default_args');
     if (defaultArgsNode) defaultArgs = this.defaultArgs(defaultArgsNode, evaluated.keywords.get('default_args') ?? UNKNOWN);
     return { dagId, dagIdRange, argumentsRange: argumentList ? this.range(argumentList) : null, args, defaultArgs, schedule, catchup, notes };
   }
@@ -1438,10 +1485,11 @@ class DagModelBuilder {
 
   private createGroup(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, addSuffix: boolean, fallbackId: string | null, extraArguments: Syn[] = []): Value {
     const evaluated = this.evalArguments(argumentList, scope, depth);
+    let groupIdNode = this.keywordNode(argumentList, 'group_id');
     for (const extra of extraArguments) {
       const more = this.evalArguments(extra, scope, depth);
       for (const [key, value] of more.keywords) evaluated.keywords.set(key, value);
-      for (const [key, value] of more.keywordNodes) evaluated.keywordNodes.set(key, value);
+      groupIdNode = this.keywordNode(extra, 'group_id') ?? groupIdNode;
     }
     const idValue = evaluated.keywords.get('group_id') ?? evaluated.positional[0];
     let localId = fallbackId;
@@ -1450,7 +1498,7 @@ class DagModelBuilder {
       if (idValue.k === 'str') localId = idValue.v;
       else if (idValue.k !== 'none') dynamicId = true;
     }
-    const idNode = evaluated.keywordNodes.get('group_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument') ?? node;
+    const idNode = groupIdNode ?? argumentList?.children.find((child) => child.type !== 'keyword_argument') ?? node;
     if (localId === null) {
       localId = clip(this.text(idNode));
       dynamicId = true;
@@ -1530,7 +1578,7 @@ class DagModelBuilder {
 
   private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
     if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
-    const task: TaskRecord = { model, dag, idNumber: -1, group, upstream: [], downstream: [] };
+    const task: TaskRecord = { model, dag, idNumber: -1, group, upstream: NO_TASKS, downstream: NO_TASKS };
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
     for (let current = group; current; current = current.parent) {
@@ -1575,7 +1623,7 @@ class DagModelBuilder {
     const dagValue = evaluated.keywords.get('dag');
     const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
     const dag = this.owningDag(dagValue, group);
-    const idNode = evaluated.keywordNodes.get('task_id');
+    const idNode = this.keywordNode(argumentList, 'task_id');
     const idValue = evaluated.keywords.get('task_id');
     let localTaskId: string;
     let dynamicId = false;
@@ -1609,14 +1657,18 @@ class DagModelBuilder {
       dynamicId: dynamicId || this.context.inDynamicLoop && !idValue,
     };
     const task = this.registerTask(model, dag, group);
-    this.dataDependencies(task, node, evaluated.keywords);
-    if (expandArgs) this.dataDependencies(task, expand!.call, expandArgs.keywords, expandArgs.positional);
+    if (evaluated.mayPassTasks) this.dataDependencies(task, node, evaluated.keywords);
+    if (expandArgs?.mayPassTasks) this.dataDependencies(task, expand!.call, expandArgs.keywords, expandArgs.positional);
     return { k: 'task', task };
   }
 
+  /** The callable of a function's tasks; made once per function, as a function often runs many tasks. */
   private callableOf(fn: FunctionValue): TaskModel['callable'] {
-    const nameNode = fn.definition.children.find((child) => child.type === 'identifier');
-    return { name: fn.name, range: this.range(nameNode ?? fn.definition), bodyRange: this.range(fn.body) };
+    if (!fn.callable) {
+      const nameNode = fn.definition.children.find((child) => child.type === 'identifier');
+      fn.callable = { name: fn.name, range: this.range(nameNode ?? fn.definition), bodyRange: this.range(fn.body) };
+    }
+    return fn.callable;
   }
 
   private createTaskFlowTask(node: Syn, flow: TaskFlowValue, argumentList: Syn | undefined, scope: Scope, depth: number, partialArguments: Syn | null, expandMethod: 'expand' | 'expand_kwargs' | null): Value {
@@ -1625,14 +1677,14 @@ class DagModelBuilder {
     const decoratorArgs = flow.decoratorArguments ? this.evalArguments(flow.decoratorArguments, flow.fn?.closure ?? scope, depth) : null;
     const args: Record<string, KeywordArgument> = flow.decoratorArguments?.type === 'argument_list' ? { ...this.reader.keywords(flow.decoratorArguments) } : {};
     let idValue = decoratorArgs?.keywords.get('task_id');
-    let idNode = decoratorArgs?.keywordNodes.get('task_id');
+    let idNode = this.keywordNode(flow.decoratorArguments, 'task_id');
     let groupValue = decoratorArgs?.keywords.get('task_group');
     let dagValue = decoratorArgs?.keywords.get('dag');
     for (const override of flow.overrides) {
       Object.assign(args, this.reader.keywords(override));
       const overrideArgs = this.evalArguments(override, scope, depth);
       idValue = overrideArgs.keywords.get('task_id') ?? idValue;
-      idNode = overrideArgs.keywordNodes.get('task_id') ?? idNode;
+      idNode = this.keywordNode(override, 'task_id') ?? idNode;
       groupValue = overrideArgs.keywords.get('task_group') ?? groupValue;
       dagValue = overrideArgs.keywords.get('dag') ?? dagValue;
     }
@@ -1675,8 +1727,11 @@ class DagModelBuilder {
       dynamicId,
     };
     const task = this.registerTask(model, dag, group);
-    if (partial) this.dataDependencies(task, node, evaluated.positional, evaluated.keywords, partial.positional, partial.keywords);
-    else this.dataDependencies(task, node, evaluated.positional, evaluated.keywords);
+    if (partial && (partial.mayPassTasks || evaluated.mayPassTasks)) {
+      this.dataDependencies(task, node, evaluated.positional, evaluated.keywords, partial.positional, partial.keywords);
+    } else if (evaluated.mayPassTasks) {
+      this.dataDependencies(task, node, evaluated.positional, evaluated.keywords);
+    }
     return { k: 'task', task };
   }
 
@@ -1699,7 +1754,9 @@ class DagModelBuilder {
   // ---- dependencies ------------------------------------------------------------------------------
 
   /** The tasks a value stands for on one side of an edge: a group's leaves upstream, its roots downstream. */
-  private endpoints(value: Value, side: 'up' | 'down', at: Syn | null, depth = 0): { tasks: TaskRecord[]; viaGroup: boolean } {
+  private endpoints(value: Value, side: 'up' | 'down', at: Syn | null): { tasks: readonly TaskRecord[]; viaGroup: boolean } {
+    if (value.k === 'task') return { tasks: [value.task], viaGroup: false };
+    if (value.k === 'group') return { tasks: side === 'up' ? groupLeaves(value.group) : groupRoots(value.group), viaGroup: true };
     const tasks: TaskRecord[] = [];
     let viaGroup = false;
     const visit = (current: Value, level: number) => {
@@ -1721,7 +1778,7 @@ class DagModelBuilder {
           if (at) this.note(`a dependency on \`${clip(this.text(at))}\` cannot be resolved statically`, at);
       }
     };
-    visit(value, depth);
+    visit(value, 0);
     return { tasks, viaGroup };
   }
 
@@ -1804,8 +1861,10 @@ class DagModelBuilder {
     dag.edgeDeclarations.push(node);
     // `t >> t` is a cycle Airflow rejects: the edge is kept for the rules (dag-cycle), out of the traversal lists.
     if (from !== to) {
-      from.downstream.push(to);
-      to.upstream.push(from);
+      if (from.downstream === NO_TASKS) from.downstream = [to];
+      else from.downstream.push(to);
+      if (to.upstream === NO_TASKS) to.upstream = [from];
+      else to.upstream.push(from);
       for (let group = innermostCommonGroup(from, to); group; group = group.parent) group.shape++;
     }
     dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
@@ -1862,6 +1921,11 @@ function uniqueTaskId(taskId: string, dag: DagRecord | null, group: GroupRecord 
   return `${core}__${(dag.suffixes.get(prefix) ?? 0) + 1}`;
 }
 
+/** Whether a value is or may contain a task (lists and dicts are not searched here). */
+function mayHoldTasks(value: Value): boolean {
+  return value.k === 'task' || value.k === 'list' || value.k === 'dict';
+}
+
 /** Adds the tasks `value` stands for to `producers`; the set is made on the first one (most arguments are literals). */
 function collectProducers(value: Value, producers: Set<TaskRecord> | null, depth: number): Set<TaskRecord> | null {
   if (depth > 6) return producers;
@@ -1894,6 +1958,12 @@ function edgeKey(from: TaskRecord, to: TaskRecord): number {
   return from.idNumber * MAX_TASKS + to.idNumber;
 }
 
+/** Whether the task is in the group or in a group nested in it (the tasks listed in `group.tasks`). */
+function isInGroup(task: TaskRecord, group: GroupRecord): boolean {
+  for (let current = task.group; current; current = current.parent) if (current === group) return true;
+  return false;
+}
+
 /** The innermost TaskGroup holding both tasks, if any. */
 function innermostCommonGroup(a: TaskRecord, b: TaskRecord): GroupRecord | null {
   for (let group = a.group; group; group = group.parent) {
@@ -1909,8 +1979,7 @@ function groupRoots(group: GroupRecord): TaskRecord[] {
 }
 
 function findRoots(group: GroupRecord): TaskRecord[] {
-  const members = new Set(group.tasks);
-  return group.tasks.filter((task) => !task.upstream.some((upstream) => members.has(upstream)));
+  return group.tasks.filter((task) => !task.upstream.some((upstream) => isInGroup(upstream, group)));
 }
 
 /**
@@ -1923,19 +1992,18 @@ function groupLeaves(group: GroupRecord): TaskRecord[] {
 }
 
 function findLeaves(group: GroupRecord): TaskRecord[] {
-  const members = new Set(group.tasks);
   const leaves: TaskRecord[] = [];
   const seen = new Set<TaskRecord>();
   const firstNonTeardown = (task: TaskRecord, depth: number) => {
     if (depth > 50) return;
     for (const upstream of task.upstream) {
-      if (!members.has(upstream) || seen.has(upstream)) continue;
+      if (!isInGroup(upstream, group) || seen.has(upstream)) continue;
       if (upstream.model.role === 'teardown') firstNonTeardown(upstream, depth + 1);
       else { seen.add(upstream); leaves.push(upstream); }
     }
   };
   for (const task of group.tasks) {
-    if (task.downstream.some((downstream) => members.has(downstream))) continue;
+    if (task.downstream.some((downstream) => isInGroup(downstream, group))) continue;
     if (task.model.role !== 'teardown') {
       if (!seen.has(task)) { seen.add(task); leaves.push(task); }
     } else {
