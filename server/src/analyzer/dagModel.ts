@@ -677,7 +677,7 @@ class DagModelBuilder {
       }
       case 'string':
       case 'concatenated_string': {
-        const literal = stringLiteral(node, this.reader.text);
+        const literal = plainStringValue(node, this.reader.text);
         if (literal !== null) return { k: 'str', v: literal };
         return this.evalFString(node, scope, depth);
       }
@@ -1096,12 +1096,21 @@ class DagModelBuilder {
     return false;
   }
 
+  /**
+   * What calling `callee` builds. A `task_id=` argument can make a class from an operator module an
+   * operator; the arguments are searched for it only for names where that decides the kind.
+   */
+  private constructOfCall(callee: Value, argumentList: Syn | undefined): AirflowConstruct | null {
+    const construct = this.constructOf(callee, false);
+    if (argumentList === undefined || construct?.kind === this.constructOf(callee, true)?.kind) return construct;
+    return this.hasKeyword(argumentList, 'task_id') ? this.constructOf(callee, true) : construct;
+  }
+
   private evalCall(node: Syn, scope: Scope, depth: number, position: 'with' | 'value'): Value {
     const [calleeNode, argumentList] = node.children;
     if (!calleeNode) return UNKNOWN;
     const callee = this.eval(calleeNode, scope, depth + 1);
-    const hasTaskId = argumentList !== undefined && this.hasKeyword(argumentList, 'task_id');
-    const construct = this.constructOf(callee, hasTaskId);
+    const construct = this.constructOfCall(callee, argumentList);
     switch (construct?.kind) {
       case 'dag-class':
         return this.createDag(node, argumentList, scope, depth, position);
@@ -2011,6 +2020,22 @@ function findLeaves(group: GroupRecord): TaskRecord[] {
     }
   }
   return leaves;
+}
+
+/**
+ * {@link stringLiteral}, with the usual `"text"` (no prefix, no escapes, not triple-quoted, not empty)
+ * read directly: every task id and most arguments are such strings, and the general reader matches a
+ * pattern and copies the text twice for each.
+ */
+function plainStringValue(node: Syn, text: string): string | null {
+  if (node.type === 'string' && node.children.length === 0 && node.end - node.start >= 3) {
+    const quote = text.charCodeAt(node.start);
+    if ((quote === 0x22 || quote === 0x27) && text.charCodeAt(node.end - 1) === quote && text.charCodeAt(node.start + 1) !== quote) {
+      const body = text.slice(node.start + 1, node.end - 1);
+      if (!body.includes('\\')) return body;
+    }
+  }
+  return stringLiteral(node, text);
 }
 
 function scalar(value: Value): string | number | boolean | null | undefined {
