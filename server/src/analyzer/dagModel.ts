@@ -980,7 +980,7 @@ class DagModelBuilder {
     switch (object.k) {
       case 'ref':
         // `SomeOperator.partial(...)` starts a mapped task; any other attribute extends the dotted name.
-        if (name === 'partial' && classify(object.qualifiedName, true)?.kind === 'operator-class') return { k: 'bound-method', self: object, name };
+        if (name === 'partial' && this.constructOf(object, true)?.kind === 'operator-class') return { k: 'bound-method', self: object, name };
         return this.ref(`${object.qualifiedName}.${name}`);
       case 'task':
         // `op.output` and other attributes of an XComArg still stand for the task in dependencies.
@@ -1117,6 +1117,7 @@ class DagModelBuilder {
       case 'task-group-class':
         return this.createGroup(node, argumentList, scope, depth, false, null);
       case 'operator-class':
+        // Only a ref has a construct.
         return this.createOperatorTask(node, argumentList, scope, depth, this.operatorSpec(callee as RefValue), null);
       case 'chain':
       case 'chain-linear':
