@@ -127,8 +127,8 @@ interface GroupRecord {
    * of its tasks, a task's role. Roots and leaves are computed once per value, not once per `>>`.
    */
   shape: number;
-  roots: { shape: number; tasks: TaskRecord[] } | null;
-  leaves: { shape: number; tasks: TaskRecord[] } | null;
+  roots: { shape: number; tasks: readonly TaskRecord[] } | null;
+  leaves: { shape: number; tasks: readonly TaskRecord[] } | null;
 }
 
 interface DagRecord {
@@ -1983,7 +1983,7 @@ function innermostCommonGroup(a: TaskRecord, b: TaskRecord): GroupRecord | null 
 }
 
 /** Airflow's `TaskGroup.get_roots`: tasks of the group with no upstream inside the group. */
-function groupRoots(group: GroupRecord): TaskRecord[] {
+function groupRoots(group: GroupRecord): readonly TaskRecord[] {
   if (group.roots?.shape !== group.shape) group.roots = { shape: group.shape, tasks: findRoots(group) };
   return group.roots.tasks;
 }
@@ -1996,7 +1996,7 @@ function findRoots(group: GroupRecord): TaskRecord[] {
  * Airflow's `TaskGroup.get_leaves`: tasks of the group with no downstream inside the group; a teardown
  * leaf is replaced by the nearest non-teardown tasks upstream of it.
  */
-function groupLeaves(group: GroupRecord): TaskRecord[] {
+function groupLeaves(group: GroupRecord): readonly TaskRecord[] {
   if (group.leaves?.shape !== group.shape) group.leaves = { shape: group.shape, tasks: findLeaves(group) };
   return group.leaves.tasks;
 }
