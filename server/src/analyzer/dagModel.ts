@@ -142,6 +142,12 @@ interface DagRecord {
   suffixes: Map<string, number>;
   /** Group ids in the DAG; a new group's id must also avoid the task ids. */
   groupIds: Set<string>;
+  /**
+   * For `@task_group` functions called again: per prefix P, the highest N of the ids in the DAG (task
+   * and group ids) that start with `P__` and end with `__N`. Kept as ids arrive, so a repeated group
+   * needs no pass over every id.
+   */
+  groupSuffixes: Map<string, number>;
   /** Index in the model's edges by {@link edgeKey}. */
   edgeIndexes: Map<number, number>;
   /**
@@ -1399,6 +1405,7 @@ class DagModelBuilder {
       taskIdNumbers: new Map(),
       suffixes: new Map(),
       groupIds: new Set(),
+      groupSuffixes: new Map(),
       edgeIndexes: new Map(),
       edgeDeclarations: [],
     };
@@ -1523,18 +1530,13 @@ class DagModelBuilder {
     if (dag && isIdTaken(dag, groupId) && addSuffix) {
       const base = localId.replace(/__\d+$/, '');
       const basePrefix = parent ? childId(parent, base) : base;
-      let highest = 0;
-      const suffixPrefix = `${basePrefix}__`;
-      for (const ids of [dag.taskIdNumbers.keys(), dag.groupIds.values()]) {
-        for (const used of ids) {
-          const match = used.startsWith(suffixPrefix) ? /__(\d+)$/.exec(used) : null;
-          if (match) highest = Math.max(highest, Number(match[1]));
-        }
-      }
-      localId = `${base}__${highest + 1}`;
+      localId = `${base}__${(dag.groupSuffixes.get(basePrefix) ?? 0) + 1}`;
       groupId = parent ? childId(parent, localId) : localId;
     }
-    dag?.groupIds.add(groupId);
+    if (dag) {
+      dag.groupIds.add(groupId);
+      if (groupId.includes('__')) recordGroupSuffix(dag, groupId);
+    }
     const group: GroupRecord = {
       model: { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId },
       dag,
@@ -1608,8 +1610,11 @@ class DagModelBuilder {
       dag.taskIdNumbers.set(id, idNumber);
     }
     task.idNumber = idNumber;
-    const match = id.includes('__') ? /^(.*)__(\d+)$/.exec(id) : null;
-    if (match) dag.suffixes.set(match[1]!, Math.max(dag.suffixes.get(match[1]!) ?? 0, Number(match[2])));
+    if (id.includes('__')) {
+      const match = /^(.*)__(\d+)$/.exec(id);
+      if (match) dag.suffixes.set(match[1]!, Math.max(dag.suffixes.get(match[1]!) ?? 0, Number(match[2])));
+      recordGroupSuffix(dag, id);
+    }
     dag.model.tasks.push(task.model);
   }
 
@@ -1929,6 +1934,17 @@ function uniqueTaskId(taskId: string, dag: DagRecord | null, group: GroupRecord 
   const prefix = full.replace(/__\d+$/, '');
   const core = taskId.replace(/__\d+$/, '');
   return `${core}__${(dag.suffixes.get(prefix) ?? 0) + 1}`;
+}
+
+/** Updates {@link DagRecord.groupSuffixes} for an id joining the DAG: every `__` in it ends a prefix the id counts for. */
+function recordGroupSuffix(dag: DagRecord, id: string): void {
+  const match = /__(\d+)$/.exec(id);
+  if (!match) return;
+  const suffix = Number(match[1]);
+  for (let at = id.indexOf('__'); at !== -1; at = id.indexOf('__', at + 1)) {
+    const prefix = id.slice(0, at);
+    dag.groupSuffixes.set(prefix, Math.max(dag.groupSuffixes.get(prefix) ?? 0, suffix));
+  }
 }
 
 /** Whether a value is or may contain a task (lists and dicts are not searched here). */
