@@ -683,7 +683,7 @@ class DagModelBuilder {
       }
       case 'string':
       case 'concatenated_string': {
-        const literal = plainStringValue(node, this.reader.text);
+        const literal = stringLiteral(node, this.reader.text);
         if (literal !== null) return { k: 'str', v: literal };
         return this.evalFString(node, scope, depth);
       }
@@ -2037,22 +2037,6 @@ function findLeaves(group: GroupRecord): TaskRecord[] {
     }
   }
   return leaves;
-}
-
-/**
- * {@link stringLiteral}, with the usual `"text"` (no prefix, no escapes, not triple-quoted, not empty)
- * read directly: every task id and most arguments are such strings, and the general reader matches a
- * pattern and copies the text twice for each.
- */
-function plainStringValue(node: Syn, text: string): string | null {
-  if (node.type === 'string' && node.children.length === 0 && node.end - node.start >= 3) {
-    const quote = text.charCodeAt(node.start);
-    if ((quote === 0x22 || quote === 0x27) && text.charCodeAt(node.end - 1) === quote && text.charCodeAt(node.start + 1) !== quote) {
-      const body = text.slice(node.start + 1, node.end - 1);
-      if (!body.includes('\\')) return body;
-    }
-  }
-  return stringLiteral(node, text);
 }
 
 function scalar(value: Value): string | number | boolean | null | undefined {

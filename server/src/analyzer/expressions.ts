@@ -22,6 +22,15 @@ export function stringLiteral(node: Syn, text: string): string | null {
     return result;
   }
   if (node.type !== 'string') return null;
+  // The usual `"text"` (no prefix, not triple-quoted, no escapes) is read directly: every task id and most
+  // arguments are such strings, and the general reading below matches a pattern and copies the text twice.
+  if (node.end - node.start >= 3) {
+    const quote = text.charCodeAt(node.start);
+    if ((quote === 0x22 || quote === 0x27) && text.charCodeAt(node.end - 1) === quote && text.charCodeAt(node.start + 1) !== quote) {
+      const body = text.slice(node.start + 1, node.end - 1);
+      if (!body.includes('\\')) return body;
+    }
+  }
   const raw = text.slice(node.start, node.end);
   const match = /^([A-Za-z]*)('''|"""|'|")/.exec(raw);
   if (!match) return null;

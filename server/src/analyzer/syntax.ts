@@ -577,6 +577,12 @@ export class LineIndex {
     if (starts[last]! <= clamped && (last + 1 === starts.length || starts[last + 1]! > clamped)) {
       return { line: last, character: clamped - starts[last]! };
     }
+    // Walking a file in order, the next lookup is most often on the next line.
+    const next = last + 1;
+    if (next < starts.length && starts[next]! <= clamped && (next + 1 === starts.length || starts[next + 1]! > clamped)) {
+      this.lastLine = next;
+      return { line: next, character: clamped - starts[next]! };
+    }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
