@@ -135,6 +135,14 @@ function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
   };
 }
 
+let lastContext = '';
+
+/** The same context as last time is the same string object, so each statement compares it in one step. */
+function internContext(context: string): string {
+  if (context !== lastContext) lastContext = context;
+  return lastContext;
+}
+
 /**
  * What the facts of a statement depend on besides its own text: the import table and the module-level
  * constants that have a literal value (the only ones `ExpressionReader` follows into facts).
@@ -208,7 +216,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const dagVariables = new Set<string>();
   const moduleScope: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
   const dagBodyScopes = new Map<CodeScope, CodeScope>();
-  const context = readerContext(reader);
+  const context = internContext(readerContext(reader));
   factsCollections++;
   /** Every name added to `pythonCallables` / `dagVariables`, in order, so a statement's additions can be replayed. */
   const callableLog: string[] = [];
