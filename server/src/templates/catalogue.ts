@@ -154,14 +154,32 @@ function versionParts(version: string): [number, number] {
   return [major ?? 0, minor ?? 0];
 }
 
-/** True when `entry` exists in some release of the given Airflow major version. */
-export function availableIn(entry: CatalogueEntry, major: AirflowMajor): boolean {
+function existsInMajor(entry: CatalogueEntry, major: AirflowMajor): boolean {
   if (entry.since && versionParts(entry.since)[0] > major) return false;
   if (entry.removedIn) {
     const [removedMajor, removedMinor] = versionParts(entry.removedIn);
     if (removedMajor < major || (removedMajor === major && removedMinor === 0)) return false;
   }
   return true;
+}
+
+/** The answer of `availableIn` per entry and major version, worked out once: it is asked for every name of every template. */
+const availability = new WeakMap<CatalogueEntry, Record<AirflowMajor, boolean>>();
+
+/** True when `entry` exists in some release of the given Airflow major version. */
+export function availableIn(entry: CatalogueEntry, major: AirflowMajor): boolean {
+  let majors = availability.get(entry);
+  if (!majors) availability.set(entry, (majors = { 2: existsInMajor(entry, 2), 3: existsInMajor(entry, 3) }));
+  return majors[major];
+}
+
+const contextVariableNames = new Map<AirflowMajor, readonly string[]>();
+
+/** Names of the context variables the given Airflow major version has, in catalogue order. */
+export function contextVariableNamesIn(major: AirflowMajor): readonly string[] {
+  let names = contextVariableNames.get(major);
+  if (!names) contextVariableNames.set(major, (names = CONTEXT_VARIABLES.filter((entry) => availableIn(entry, major)).map((entry) => entry.name)));
+  return names;
 }
 
 /** "Airflow 2.2+", "Airflow 2.4 – 2.x (removed in 3.0)", "all Airflow 2 and 3 versions". */

@@ -1,5 +1,5 @@
 import {
-  AIRFLOW_FILTERS, availableIn, CONTEXT_VARIABLES, findContextVariable, findMacro, JINJA_FILTERS, JINJA_GLOBALS, JINJA_TESTS, MACROS,
+  AIRFLOW_FILTERS, availableIn, contextVariableNamesIn, findContextVariable, findMacro, JINJA_FILTERS, JINJA_GLOBALS, JINJA_TESTS, MACROS,
   VARIABLE_ACCESSORS, type CatalogueEntry,
 } from './catalogue';
 import type { JinjaTemplate, Span } from './jinja';
@@ -38,17 +38,25 @@ export interface NameProblem extends Span {
 /** Methods of the params dict, never reported as missing keys. */
 const DICT_METHODS = new Set(['get', 'items', 'keys', 'values', 'update', 'copy', 'pop', 'setdefault', 'dump', 'validate']);
 
+const JINJA_GLOBAL_NAMES: ReadonlySet<string> = new Set(JINJA_GLOBALS);
+const JINJA_TEST_NAMES: ReadonlySet<string> = new Set(JINJA_TESTS);
+/** Filters every template may use: Jinja's own and Airflow's, in suggestion order. */
+const BUILT_IN_FILTERS: readonly string[] = [...JINJA_FILTERS, ...AIRFLOW_FILTERS.map((filter) => filter.name)];
+const BUILT_IN_FILTER_NAMES: ReadonlySet<string> = new Set(BUILT_IN_FILTERS);
+const MACRO_NAMES: readonly string[] = MACROS.map((candidate) => candidate.name);
+const VARIABLE_ACCESSOR_NAMES: readonly string[] = VARIABLE_ACCESSORS.map((accessor) => accessor.name);
+
 /** Finds the problems of one parsed template in the given scope. Skips everything when the DAG customises its Jinja environment. */
 export function findNameProblems(template: JinjaTemplate, scope: TemplateScope): NameProblem[] {
   if (scope.customEnvironment) return [];
   const problems: NameProblem[] = [];
   const defined = new Set(template.definitions.map((definition) => definition.name));
-  const available = CONTEXT_VARIABLES.filter((entry) => availableIn(entry, scope.airflowVersion)).map((entry) => entry.name);
-  const rootCandidates = [...available, ...defined, ...(scope.userMacros ?? []), ...JINJA_GLOBALS];
+  // Most templates only use known names: the candidates for "did you mean" are gathered when one is not.
+  const rootCandidates = () => [...contextVariableNamesIn(scope.airflowVersion), ...defined, ...(scope.userMacros ?? []), ...JINJA_GLOBALS];
 
   for (const reference of template.references) {
     const { name } = reference;
-    if (defined.has(name) || JINJA_GLOBALS.includes(name) || scope.userMacros?.has(name)) continue;
+    if (defined.has(name) || JINJA_GLOBAL_NAMES.has(name) || scope.userMacros?.has(name)) continue;
     const entry = findContextVariable(name);
     // Keys Airflow 3 removed are the `removed-context-key` rule's to report, with their migration advice.
     if (entry?.removedIn) continue;
@@ -57,7 +65,7 @@ export function findNameProblems(template: JinjaTemplate, scope: TemplateScope):
       continue;
     }
     if (!entry) {
-      const suggestion = closestName(name, rootCandidates);
+      const suggestion = closestName(name, rootCandidates());
       // Names could come from user_defined_macros the model cannot see: then only near misses are worth a word.
       if (scope.userMacros !== null || suggestion !== null) {
         problems.push({ kind: 'unknownVariable', name, start: reference.start, end: reference.end, suggestion });
@@ -73,8 +81,8 @@ export function findNameProblems(template: JinjaTemplate, scope: TemplateScope):
         problems.push({ kind: 'unknownParam', name: first.name, start: first.start, end: first.end, suggestion: closestName(first.name, [...scope.params]) });
       }
     } else if (name === 'var' && !first.subscript) {
-      if (!VARIABLE_ACCESSORS.some((accessor) => accessor.name === first.name) && !DICT_METHODS.has(first.name)) {
-        problems.push({ kind: 'unknownVariableAccessor', name: first.name, start: first.start, end: first.end, suggestion: closestName(first.name, VARIABLE_ACCESSORS.map((accessor) => accessor.name)) });
+      if (!VARIABLE_ACCESSOR_NAMES.includes(first.name) && !DICT_METHODS.has(first.name)) {
+        problems.push({ kind: 'unknownVariableAccessor', name: first.name, start: first.start, end: first.end, suggestion: closestName(first.name, VARIABLE_ACCESSOR_NAMES) });
       }
     } else if (name === 'macros' && !first.subscript) {
       const macro = findMacro(first.name);
@@ -82,20 +90,19 @@ export function findNameProblems(template: JinjaTemplate, scope: TemplateScope):
         problems.push({ kind: 'unavailableMacro', name: first.name, start: first.start, end: first.end, suggestion: null, entry: macro });
       } else if (!macro) {
         // Plugins add their own modules under `macros.<plugin>`, so only near misses of built-in macros are reported.
-        const suggestion = closestName(first.name, MACROS.map((candidate) => candidate.name));
+        const suggestion = closestName(first.name, MACRO_NAMES);
         if (suggestion) problems.push({ kind: 'unknownMacro', name: first.name, start: first.start, end: first.end, suggestion });
       }
     }
   }
 
-  const filterCandidates = [...JINJA_FILTERS, ...AIRFLOW_FILTERS.map((filter) => filter.name), ...(scope.userFilters ?? [])];
   for (const filter of template.filters) {
-    if (filterCandidates.includes(filter.name)) continue;
-    const suggestion = closestName(filter.name, filterCandidates);
+    if (BUILT_IN_FILTER_NAMES.has(filter.name) || scope.userFilters?.has(filter.name)) continue;
+    const suggestion = closestName(filter.name, [...BUILT_IN_FILTERS, ...(scope.userFilters ?? [])]);
     if (scope.userFilters !== null || suggestion !== null) problems.push({ kind: 'unknownFilter', name: filter.name, start: filter.start, end: filter.end, suggestion });
   }
   for (const test of template.tests) {
-    if (JINJA_TESTS.includes(test.name)) continue;
+    if (JINJA_TEST_NAMES.has(test.name)) continue;
     problems.push({ kind: 'unknownTest', name: test.name, start: test.start, end: test.end, suggestion: closestName(test.name, JINJA_TESTS) });
   }
   return problems.sort((a, b) => a.start - b.start);
