@@ -3,8 +3,9 @@ import { effectiveArgument } from '../analyzer/effective';
 import type { Fix, Rule, RuleContext } from './rule';
 import { dagGraph, reachableFrom, type DagGraph } from './support/dag-graph';
 import { literalString, sameRange, taskRange } from './support/expressions';
-import { insertKeywordArgument, lineIndexFor, replaceValue } from './support/edits';
+import { insertKeywordArgument, replaceValue } from './support/edits';
 import { deduplicated } from './support/report';
+import { lineIndexOf } from './text';
 
 const JOIN_RULE = 'none_failed_min_one_success';
 
@@ -143,7 +144,7 @@ function decoratorEdit(file: FileModel, text: string, join: TaskModel) {
   if (uses !== 1) return null;
   const fn = file.functions.find((candidate) => candidate.name === callable.name && (sameRange(candidate.nameRange, callable.range) || sameRange(candidate.range, callable.range)));
   if (!fn) return null;
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   for (let line = fn.nameRange.start.line - 1; line >= 0 && line >= fn.nameRange.start.line - 5; line--) {
     const content = lines.lineText(line);
     const match = /^([ \t]*@[\w.]*\btask)(\(\s*\))?[ \t]*$/.exec(content);

@@ -1,8 +1,8 @@
 import type { EdgeModel, Range } from '../analyzer/model';
 import type { Fix, Rule } from './rule';
-import { comparePositions, compareRanges } from './text';
+import { comparePositions, compareRanges, lineIndexOf } from './text';
 import { containsRange, rangeKey } from './support/expressions';
-import { lineIndexFor, textOf } from './support/edits';
+import { textOf } from './support/edits';
 import { deduplicated } from './support/report';
 
 /**
@@ -73,7 +73,7 @@ export const duplicateDependency: Rule = {
  * declares only repeats, and is not the only statement of its block (Python needs one there).
  */
 function removalFix(text: string, repeat: Range, declarations: readonly Range[], firsts: ReadonlySet<string>): Fix | null {
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const firstLine = repeat.start.line;
   const lastLine = repeat.end.line;
   const onLines = declarations.filter((range) => range.start.line >= firstLine && range.end.line <= lastLine);
@@ -96,7 +96,7 @@ function removalFix(text: string, repeat: Range, declarations: readonly Range[],
   return { title: 'Remove the repeated dependency', edits: [{ range: { start, end }, newText: '' }], safe: true };
 }
 
-function hasSiblingStatement(lines: ReturnType<typeof lineIndexFor>, firstLine: number, lastLine: number, indent: string): boolean {
+function hasSiblingStatement(lines: ReturnType<typeof lineIndexOf>, firstLine: number, lastLine: number, indent: string): boolean {
   const isCode = (line: number) => {
     const content = lines.lineText(line).trim();
     return content !== '' && !content.startsWith('#');

@@ -1,7 +1,7 @@
 import type { AssignmentFact, CallFact, ExprValue, FunctionFact, TaskModel } from '../analyzer/model';
 import type { RuleContext, Rule } from './rule';
 import { lastSegment } from './support/expressions';
-import { lineIndexFor } from './support/edits';
+import { lineIndexOf } from './text';
 
 /**
  * Calls whose result is bulk data: whole files, whole query results, data frames. Listings
@@ -197,7 +197,7 @@ function checkPushesAndPulls(context: RuleContext, assignmentsByFunction: Map<st
  * start and the call: bounded by the function body, and only done for `xcom_pull` calls.
  */
 function insideLoop(text: string, fn: FunctionFact, pull: CallFact): boolean {
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const pullLine = lines.lineText(pull.range.start.line);
   const afterCall = pullLine.slice(pull.range.end.character);
   if (/\bfor\b[^#]*\bin\b/.test(afterCall)) return true;

@@ -1,8 +1,9 @@
 import type { FileModel, ImportFact } from '../analyzer/model';
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
-import { countWord, identifierOccurrences, lineIndexFor, removeArgument, textOf } from './support/edits';
+import { countWord, identifierOccurrences, removeArgument, textOf } from './support/edits';
 import { nameUses } from './support/name-uses';
 import { deduplicated } from './support/report';
+import { lineIndexOf } from './text';
 
 interface Move {
   /** Where the name lives in Airflow 3. */
@@ -169,7 +170,7 @@ function importFix(context: RuleContext, fact: ImportFact, target: string): Fix 
     useEdits = renameUses(file, text, fact, next.name);
     if (!useEdits) importedAs = ` as ${fact.localName}`;
   }
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const entries = statement.slice(header[0].length).replace(/[()\\]/g, ' ').split(',').map((entry) => entry.replace(/#.*$/gm, '').trim()).filter(Boolean);
   const statementStart = lines.offsetAt(fact.statementRange.start);
 

@@ -1,8 +1,9 @@
 import type { ExprValue, FileModel, FunctionFact, Range, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
 import { callAt, literalString, rangeKey, writtenValues } from './support/expressions';
-import { lineIndexFor, textOf } from './support/edits';
+import { textOf } from './support/edits';
 import { deduplicated } from './support/report';
+import { lineIndexOf } from './text';
 
 /**
  * Template context keys Airflow 2 offered and Airflow 3 removed: the keys of Airflow 2's context that
@@ -94,7 +95,7 @@ function checkTemplate(context: RuleContext, value: ExprValue, report: Reporter)
   if (value.kind !== 'string' || literalString(value) === null) return;
   const source = value.text;
   if (!source.includes('{{') && !source.includes('{%')) return;
-  const lines = lineIndexFor(context.text);
+  const lines = lineIndexOf(context.text);
   const base = lines.offsetAt(value.range.start);
   const locallySet = new Set([...source.matchAll(/\{%-?\s*set\s+(\w+)/g)].map((match) => match[1]!));
   for (const block of source.matchAll(JINJA_BLOCK)) {
@@ -144,7 +145,7 @@ function taskFunctions(file: FileModel): TaskFunction[] {
 
 function checkTaskFunction(context: RuleContext, { fn, supplied }: TaskFunction, contextVariables: readonly string[], report: Reporter): void {
   const { text } = context;
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const signatureRange = { start: fn.nameRange.end, end: fn.bodyRange.start };
   const signature = textOf(text, signatureRange);
   const signatureBase = lines.offsetAt(signatureRange.start);

@@ -74,6 +74,17 @@ export class LineIndex {
   }
 }
 
+let lastIndex: LineIndex | null = null;
+
+/**
+ * A line index for `text`, reused while the same document text is asked about again: by the rules of
+ * one analysis, the templates they share, then a hover.
+ */
+export function lineIndexOf(text: string): LineIndex {
+  if (lastIndex === null || lastIndex.text !== text) lastIndex = new LineIndex(text);
+  return lastIndex;
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }

@@ -1,7 +1,7 @@
 import type { Position, Range } from '../analyzer/model';
-import { LineIndex } from '../rules/text';
+import { LineIndex, lineIndexOf } from '../rules/text';
 
-export { LineIndex };
+export { LineIndex, lineIndexOf };
 
 /** The position reached after `text` when it starts at `start`. */
 export function advancePosition(start: Position, text: string, from: number, to: number): Position {
@@ -31,14 +31,3 @@ export function rangeContains(range: Range, position: Position): boolean {
   return true;
 }
 
-let lastIndex: LineIndex | null = null;
-let lastText: string | null = null;
-
-/** A line index for `text`, reused while the same document text is asked about again (rules, then a hover). */
-export function lineIndexOf(text: string): LineIndex {
-  if (lastText !== text || !lastIndex) {
-    lastIndex = new LineIndex(text);
-    lastText = text;
-  }
-  return lastIndex;
-}

@@ -1,7 +1,7 @@
 import type { DefaultArgs, FileModel, KeywordArgument } from '../../analyzer/model';
 import type { TextEdit } from '../rule';
-import { pointRange } from '../text';
-import { identifierOccurrences, indentationOf, insertKeywordArgument, lineIndexFor, addImport, textOf } from './edits';
+import { lineIndexOf, pointRange } from '../text';
+import { identifierOccurrences, indentationOf, insertKeywordArgument, addImport, textOf } from './edits';
 
 /**
  * Edits that add entries to a `default_args` dict written in this file — `{...}` or `dict(...)` —
@@ -15,7 +15,7 @@ export function insertDictEntries(file: FileModel, text: string, defaults: Defau
   }
   const written = textOf(text, defaults.range);
   if (!written.startsWith('{') || !written.endsWith('}')) return null;
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const existing = Object.values(defaults.entries);
   const quote = quoteStyle(text, existing);
   const rendered = entries.map(([key, value]) => `${quote}${key}${quote}: ${value}`);

@@ -1,6 +1,6 @@
 import type { FileModel, KeywordArgument, Range } from '../../analyzer/model';
 import type { TextEdit } from '../rule';
-import { LineIndex, pointRange } from '../text';
+import { lineIndexOf, pointRange } from '../text';
 import { callAt } from './expressions';
 
 /**
@@ -10,28 +10,15 @@ import { callAt } from './expressions';
  * so a fix is never built on a guess.
  */
 
-const lineIndexes = new Map<string, LineIndex>();
-
-/** A line index for `text`, reused while the same text is being checked. */
-export function lineIndexFor(text: string): LineIndex {
-  let index = lineIndexes.get(text);
-  if (!index) {
-    lineIndexes.clear();
-    index = new LineIndex(text);
-    lineIndexes.set(text, index);
-  }
-  return index;
-}
-
 /** The source text of a range. */
 export function textOf(text: string, range: Range): string {
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   return text.slice(lines.offsetAt(range.start), lines.offsetAt(range.end));
 }
 
 /** The leading whitespace of a line. */
 export function indentationOf(text: string, line: number): string {
-  return /^[ \t]*/.exec(lineIndexFor(text).lineText(line))![0];
+  return /^[ \t]*/.exec(lineIndexOf(text).lineText(line))![0];
 }
 
 /**
@@ -41,7 +28,7 @@ export function indentationOf(text: string, line: number): string {
 export function insertKeywordArgument(file: FileModel, text: string, callRange: Range, keyword: string): TextEdit[] | null {
   const call = findInsertionCall(file, text, callRange);
   if (!call) return null;
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const start = lines.offsetAt(call.range.start);
   const end = lines.offsetAt(call.range.end);
   if (text[end - 1] !== ')') return null;
@@ -112,7 +99,7 @@ export function renameKeyword(text: string, argument: KeywordArgument, newName: 
  * the whole lines go, so no blank line is left behind.
  */
 export function removeArgument(text: string, range: Range): TextEdit | null {
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   let start = lines.offsetAt(range.start);
   let end = lines.offsetAt(range.end);
   const lineStart = lines.offsetAt({ line: range.start.line, character: 0 });
@@ -138,7 +125,7 @@ export function removeArgument(text: string, range: Range): TextEdit | null {
  * import, or at the top when there is none.
  */
 export function addImport(file: FileModel, text: string, statement: string): TextEdit {
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const topLevel = file.imports.filter((fact) => fact.statementRange.start.character === 0);
   const newline = lines.lineEnding();
   if (topLevel.length === 0) return { range: pointRange({ line: 0, character: 0 }), newText: `${statement}${newline}` };

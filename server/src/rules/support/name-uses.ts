@@ -1,6 +1,7 @@
 import type { ExprValue, FileModel, Position, Range } from '../../analyzer/model';
 import { rangeKey, walkValues } from './expressions';
-import { lineIndexFor, textOf } from './edits';
+import { textOf } from './edits';
+import { lineIndexOf } from '../text';
 
 /**
  * Every place the model shows a module-level name being used: as a callee (`Name(...)`,
@@ -27,7 +28,7 @@ export function nameUses(file: FileModel, text: string, name: string): Map<strin
   }
   for (const assignment of file.assignments) visit(assignment.value);
 
-  const lines = lineIndexFor(text);
+  const lines = lineIndexOf(text);
   const pattern = new RegExp(`(?<![\\w.])${name}(?!\\w)`, 'g');
   const scanned = new Set<string>();
   for (const dag of file.dags) {
