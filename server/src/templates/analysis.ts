@@ -1,5 +1,6 @@
 import type { FileModel, TaskModel } from '../analyzer/model';
 import type { AirflowMajor, FileAccess } from '../rules/rule';
+import { ContentCache } from './contentCache';
 import { parseTemplate, type JinjaTemplate } from './jinja';
 import { collectTaskStrings, looksTemplated, mayHoldTemplate, templateScopeOf, type TaskString, type TemplateScope } from './taskTemplates';
 import { findTemplateFile, type TemplateFileLookup } from './templateFiles';
@@ -38,6 +39,9 @@ const DOCUMENTATION_ARGUMENTS = new Set(['doc', 'doc_md', 'doc_rst', 'doc_json',
 
 const cache = new WeakMap<FileModel, Map<string, FileTemplates>>();
 
+/** Parsed templates by their text, shared by consecutive analyses (a keystroke changes one string at most). Parses are never modified. */
+const parsedTemplates = new ContentCache<JinjaTemplate>(20_000);
+
 /**
  * The templates of `file` for the target Airflow version. Cached per model object, so the rules of one
  * run share a single parse of each template.
@@ -67,7 +71,7 @@ function computeTemplates(file: FileModel, text: string, airflowVersion: Airflow
     if (string.templated === null || string.literal.formatted) continue;
     const value = string.literal.value;
     if (!string.templated) {
-      if (!DOCUMENTATION_ARGUMENTS.has(string.argument.name) && looksTemplated(string.literal) && hasJinjaTags(parseTemplate(value))) {
+      if (!DOCUMENTATION_ARGUMENTS.has(string.argument.name) && looksTemplated(string.literal) && hasJinjaTags(parsedTemplates.get(value, parseTemplate))) {
         result.notRendered.push(string);
       }
       continue;
@@ -85,7 +89,7 @@ function computeTemplates(file: FileModel, text: string, airflowVersion: Airflow
       result.files.push({ string, name: value, scope, lookup, template });
       continue;
     }
-    if (looksTemplated(string.literal)) result.inline.push({ string, template: parseTemplate(value), scope });
+    if (looksTemplated(string.literal)) result.inline.push({ string, template: parsedTemplates.get(value, parseTemplate), scope });
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import type { ExprValue, Position, Range } from '../analyzer/model';
+import { ContentCache } from './contentCache';
 import { LineIndex } from './textPositions';
 
 /**
@@ -36,12 +37,69 @@ interface Piece {
 
 const PREFIX = /^[rRbBuUfF]{0,2}/;
 
+/** What decoding a literal's source gives, independent of where the literal is written. */
+interface DecodedSource {
+  value: string;
+  formatted: boolean;
+  pieces: Piece[];
+  /** Source offset of each decoded character, plus one past the end. */
+  offsets: number[];
+  lines: LineIndex;
+}
+
+/** Decoded sources by their text: a keystroke leaves nearly all literals of a file as they were. */
+const decodedSources = new ContentCache<DecodedSource | null>(20_000);
+
 /**
  * Decodes the literal written in `source`, which starts at document position `start`.
  * Returns null when `source` is not made only of string literals (with the whitespace, comments,
  * parentheses and line continuations that may sit between the parts of an implicit concatenation).
  */
 export function decodeStringLiteral(source: string, start: Position): DecodedString | null {
+  const decoded = decodedSources.get(source, decodeSource);
+  if (!decoded) return null;
+  const { value, pieces, offsets, lines } = decoded;
+  const toDocument = (sourceOffset: number): Position => {
+    const local = lines.positionAt(sourceOffset);
+    return local.line === 0
+      ? { line: start.line, character: start.character + local.character }
+      : { line: start.line + local.line, character: local.character };
+  };
+  const clampValue = (offset: number) => Math.max(0, Math.min(offset, value.length));
+  return {
+    value,
+    formatted: decoded.formatted,
+    positionAt: (valueOffset) => toDocument(offsets[clampValue(valueOffset)]!),
+    rangeOf: (valueStart, valueEnd) => {
+      const startOffset = offsets[clampValue(valueStart)]!;
+      // The end of a range is the end of the last character's source, so an escape like `\n` is covered whole.
+      const endValue = clampValue(valueEnd);
+      const endOffset = endValue > 0 && endValue > valueStart ? sourceEndOf(pieces, offsets, endValue - 1) : offsets[endValue]!;
+      return { start: toDocument(startOffset), end: toDocument(endOffset) };
+    },
+    valueOffsetAt: (position) => {
+      const local = position.line === start.line
+        ? { line: 0, character: position.character - start.character }
+        : { line: position.line - start.line, character: position.character };
+      if (local.line < 0 || local.character < 0) return null;
+      const sourceOffset = lines.offsetAt(local);
+      let pieceStart = 0;
+      for (const piece of pieces) {
+        if (sourceOffset >= piece.contentStart && sourceOffset <= piece.contentEnd) {
+          // The first decoded character whose source starts at or after the position.
+          for (let i = 0; i <= piece.value.length; i++) {
+            if (piece.sourceOffsets[i]! >= sourceOffset) return pieceStart + i;
+          }
+          return pieceStart + piece.value.length;
+        }
+        pieceStart += piece.value.length;
+      }
+      return null;
+    },
+  };
+}
+
+function decodeSource(source: string): DecodedSource | null {
   const pieces: Piece[] = [];
   let index = 0;
   let depth = 0;
@@ -77,45 +135,7 @@ export function decodeStringLiteral(source: string, start: Position): DecodedStr
   }
   const last = pieces[pieces.length - 1]!;
   offsets.push(last.sourceOffsets[last.value.length]!);
-  const lines = new LineIndex(source);
-  const toDocument = (sourceOffset: number): Position => {
-    const local = lines.positionAt(sourceOffset);
-    return local.line === 0
-      ? { line: start.line, character: start.character + local.character }
-      : { line: start.line + local.line, character: local.character };
-  };
-  const clampValue = (offset: number) => Math.max(0, Math.min(offset, value.length));
-  return {
-    value,
-    formatted: pieces.some((piece) => piece.formatted),
-    positionAt: (valueOffset) => toDocument(offsets[clampValue(valueOffset)]!),
-    rangeOf: (valueStart, valueEnd) => {
-      const startOffset = offsets[clampValue(valueStart)]!;
-      // The end of a range is the end of the last character's source, so an escape like `\n` is covered whole.
-      const endValue = clampValue(valueEnd);
-      const endOffset = endValue > 0 && endValue > valueStart ? sourceEndOf(pieces, offsets, endValue - 1) : offsets[endValue]!;
-      return { start: toDocument(startOffset), end: toDocument(endOffset) };
-    },
-    valueOffsetAt: (position) => {
-      const local = position.line === start.line
-        ? { line: 0, character: position.character - start.character }
-        : { line: position.line - start.line, character: position.character };
-      if (local.line < 0 || local.character < 0) return null;
-      const sourceOffset = lines.offsetAt(local);
-      let pieceStart = 0;
-      for (const piece of pieces) {
-        if (sourceOffset >= piece.contentStart && sourceOffset <= piece.contentEnd) {
-          // The first decoded character whose source starts at or after the position.
-          for (let i = 0; i <= piece.value.length; i++) {
-            if (piece.sourceOffsets[i]! >= sourceOffset) return pieceStart + i;
-          }
-          return pieceStart + piece.value.length;
-        }
-        pieceStart += piece.value.length;
-      }
-      return null;
-    },
-  };
+  return { value, formatted: pieces.some((piece) => piece.formatted), pieces, offsets, lines: new LineIndex(source) };
 }
 
 /** The source offset just past the source of decoded character `valueIndex`. */
