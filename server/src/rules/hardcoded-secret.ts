@@ -1,6 +1,6 @@
 import type { ExprValue, Range } from '../analyzer/model';
 import type { Rule } from './rule';
-import { literalString, normalizedName, rangeKey, writtenValues } from './support/expressions';
+import { forEachWrittenValue, literalString, normalizedName, rangeKey } from './support/expressions';
 import { deduplicated } from './support/report';
 
 /** Names whose value is a credential: `password`, `db_password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `auth_token`. */
@@ -108,10 +108,10 @@ export const hardcodedSecret: Rule = {
       if (known) report(value.range, 'format', { what: known.what });
     };
 
-    for (const { name, value } of writtenValues(file)) {
-      if (value.kind !== 'string') continue;
+    forEachWrittenValue(file, (name, value) => {
+      if (value.kind !== 'string') return;
       if (name !== null) checkNamed(name, value);
       checkLiteral(value);
-    }
+    });
   },
 };

@@ -1,6 +1,6 @@
 import type { ExprValue, FileModel, FunctionFact, Range, TaskModel } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
-import { callAt, literalString, rangeKey, writtenValues } from './support/expressions';
+import { callAt, forEachWrittenValue, literalString, rangeKey } from './support/expressions';
 import { textOf } from './support/edits';
 import { deduplicated } from './support/report';
 import { lineIndexOf } from './text';
@@ -75,9 +75,8 @@ export const removedContextKey: Rule = {
       context.report({ messageId, args: { key, instead: removed.instead }, range, ...(fix ? { fixes: [fix] } : {}) });
     };
     // One pass over the text first: most files mention none of the removed keys at all.
-    const { text } = context;
-    if (!Object.keys(REMOVED_KEYS).some((key) => text.includes(key)) || !MENTION.test(text)) return;
-    for (const { value } of writtenValues(file)) checkTemplate(context, value, report);
+    if (!MENTION.test(context.text)) return;
+    forEachWrittenValue(file, (_name, value) => checkTemplate(context, value, report));
     const contextVariables = new Map<string, string[]>();
     for (const assignment of file.assignments) {
       const owner = assignment.scope.functionName;

@@ -75,36 +75,35 @@ export function callAt(file: FileModel, range: Range): CallFact | undefined {
   return index.get(rangeKey(range));
 }
 
-/** A value written in the file, with the name it was given when it has one. */
-export interface WrittenValue {
-  /** The keyword (`password=`), dict key (`"password":`) or assignment target it is the value of; null for positional arguments and list items. */
-  name: string | null;
-  value: ExprValue;
+/**
+ * Calls `visit` with every argument value of every call in the file and every assignment's value,
+ * nested list and dict items included: the places where DAG code writes literals. `name` is the
+ * keyword (`password=`), dict key (`"password":`) or assignment target the value is given to, null for
+ * positional arguments and list items. A nested call's own arguments belong to its own call fact, so
+ * each value is visited once. Allocates nothing: large files have tens of thousands of values.
+ */
+export function forEachWrittenValue(file: FileModel, visit: (name: string | null, value: ExprValue) => void): void {
+  for (const call of file.calls) {
+    for (const value of call.positional) visitWritten(null, value, visit);
+    const keywords = call.keywords;
+    for (const name in keywords) {
+      const keyword = keywords[name]!;
+      visitWritten(keyword.name, keyword.value, visit);
+    }
+  }
+  for (const assignment of file.assignments) visitWritten(assignment.target, assignment.value, visit);
 }
 
-const writtenValueLists = new WeakMap<FileModel, WrittenValue[]>();
-
-/**
- * Every argument value of every call in the file and every assignment's value, nested list and dict
- * items included: the places where DAG code writes literals. A nested call's own arguments belong to
- * its own call fact, so each value appears once. Built once per file model and shared by the rules.
- */
-export function writtenValues(file: FileModel): readonly WrittenValue[] {
-  let list = writtenValueLists.get(file);
-  if (list) return list;
-  const values: WrittenValue[] = [];
-  const walk = (name: string | null, value: ExprValue): void => {
-    values.push({ name, value });
-    if (value.items) for (const item of value.items) walk(null, item);
-    if (value.entries) for (const entry of Object.values(value.entries)) walk(entry.name, entry.value);
-  };
-  for (const call of file.calls) {
-    for (const value of call.positional) walk(null, value);
-    for (const keyword of Object.values(call.keywords)) walk(keyword.name, keyword.value);
+function visitWritten(name: string | null, value: ExprValue, visit: (name: string | null, value: ExprValue) => void): void {
+  visit(name, value);
+  if (value.items) for (const item of value.items) visitWritten(null, item, visit);
+  const entries = value.entries;
+  if (entries) {
+    for (const key in entries) {
+      const entry = entries[key]!;
+      visitWritten(entry.name, entry.value, visit);
+    }
   }
-  for (const assignment of file.assignments) walk(assignment.target, assignment.value);
-  writtenValueLists.set(file, (list = values));
-  return list;
 }
 
 /** The name an argument was given, lower-cased with `-` folded to `_`, for pattern matching. */
