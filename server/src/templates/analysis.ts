@@ -1,4 +1,4 @@
-import type { FileModel, TaskModel } from '../analyzer/model';
+import type { DagModel, FileModel, TaskModel } from '../analyzer/model';
 import type { AirflowMajor, FileAccess } from '../rules/rule';
 import { ContentCache } from './contentCache';
 import { parseTemplate, type JinjaTemplate } from './jinja';
@@ -66,7 +66,7 @@ function computeTemplates(file: FileModel, text: string, airflowVersion: Airflow
   const result: FileTemplates = { inline: [], files: [], notRendered: [] };
   const lines = lineIndexOf(text);
   const fileCache = new Map<string, JinjaTemplate>();
-  const scopes = new Map<TaskModel, TemplateScope>();
+  const scopes = new Map<TaskModel | DagModel, TemplateScope>();
   for (const string of collectTaskStrings(file, lines, { source: mayHoldTemplate })) {
     if (string.templated === null || string.literal.formatted) continue;
     const value = string.literal.value;
@@ -76,8 +76,10 @@ function computeTemplates(file: FileModel, text: string, airflowVersion: Airflow
       }
       continue;
     }
-    let scope = scopes.get(string.task);
-    if (!scope) scopes.set(string.task, (scope = templateScopeOf(string.task, string.dag, airflowVersion)));
+    // A task's scope differs from its DAG's only through its own `params`: tasks without them share one.
+    const scopeOwner = string.task.args['params'] || !string.dag ? string.task : string.dag;
+    let scope = scopes.get(scopeOwner);
+    if (!scope) scopes.set(scopeOwner, (scope = templateScopeOf(string.task, string.dag, airflowVersion)));
     if (scope.customEnvironment) continue;
     if (string.spec && namesTemplateFile(string.spec, value)) {
       const lookup = files ? findTemplateFile(value, files, scope.templateSearchPath) : null;
