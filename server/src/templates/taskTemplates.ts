@@ -55,7 +55,8 @@ export function collectTaskStrings(file: FileModel, lines: LineIndex | null, fil
   const visit = (task: TaskModel, dag: DagModel | null) => {
     if (task.kind === 'taskflow') return;
     const spec = operatorTemplateSpec(task.qualifiedName);
-    for (const name in task.args) {
+    // Object.keys: the model's argument records have no prototype, and V8 enumerates such objects faster this way than with for-in.
+    for (const name of Object.keys(task.args)) {
       const argument = task.args[name]!;
       values.length = 0;
       stringValues(argument.value, values, 0);
@@ -97,7 +98,7 @@ function stringValues(value: ExprValue, out: ExprValue[], depth: number): void {
     return;
   }
   if (value.items) for (const item of value.items) stringValues(item, out, depth + 1);
-  if (value.entries) for (const key in value.entries) stringValues(value.entries[key]!.value, out, depth + 1);
+  if (value.entries) for (const key of Object.keys(value.entries)) stringValues(value.entries[key]!.value, out, depth + 1);
 }
 
 /** True when the decoded string would be treated as a Jinja template (and it is not an f-string, where `{{` means a brace). */

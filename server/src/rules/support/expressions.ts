@@ -85,8 +85,9 @@ export function callAt(file: FileModel, range: Range): CallFact | undefined {
 export function forEachWrittenValue(file: FileModel, visit: (name: string | null, value: ExprValue) => void): void {
   for (const call of file.calls) {
     for (const value of call.positional) visitWritten(null, value, visit);
+    // Object.keys: the model's keyword records have no prototype, and V8 enumerates such objects faster this way than with for-in.
     const keywords = call.keywords;
-    for (const name in keywords) {
+    for (const name of Object.keys(keywords)) {
       const keyword = keywords[name]!;
       visitWritten(keyword.name, keyword.value, visit);
     }
@@ -99,7 +100,7 @@ function visitWritten(name: string | null, value: ExprValue, visit: (name: strin
   if (value.items) for (const item of value.items) visitWritten(null, item, visit);
   const entries = value.entries;
   if (entries) {
-    for (const key in entries) {
+    for (const key of Object.keys(entries)) {
       const entry = entries[key]!;
       visitWritten(entry.name, entry.value, visit);
     }
