@@ -57,46 +57,65 @@ const decodedSources = new ContentCache<DecodedSource | null>(20_000);
  */
 export function decodeStringLiteral(source: string, start: Position): DecodedString | null {
   const decoded = decodedSources.get(source, decodeSource);
-  if (!decoded) return null;
-  const { value, pieces, offsets, lines } = decoded;
-  const toDocument = (sourceOffset: number): Position => {
-    const local = lines.positionAt(sourceOffset);
-    return local.line === 0
-      ? { line: start.line, character: start.character + local.character }
-      : { line: start.line + local.line, character: local.character };
-  };
-  const clampValue = (offset: number) => Math.max(0, Math.min(offset, value.length));
-  return {
-    value,
-    formatted: decoded.formatted,
-    positionAt: (valueOffset) => toDocument(offsets[clampValue(valueOffset)]!),
-    rangeOf: (valueStart, valueEnd) => {
-      const startOffset = offsets[clampValue(valueStart)]!;
-      // The end of a range is the end of the last character's source, so an escape like `\n` is covered whole.
-      const endValue = clampValue(valueEnd);
-      const endOffset = endValue > 0 && endValue > valueStart ? sourceEndOf(pieces, offsets, endValue - 1) : offsets[endValue]!;
-      return { start: toDocument(startOffset), end: toDocument(endOffset) };
-    },
-    valueOffsetAt: (position) => {
-      const local = position.line === start.line
-        ? { line: 0, character: position.character - start.character }
-        : { line: position.line - start.line, character: position.character };
-      if (local.line < 0 || local.character < 0) return null;
-      const sourceOffset = lines.offsetAt(local);
-      let pieceStart = 0;
-      for (const piece of pieces) {
-        if (sourceOffset >= piece.contentStart && sourceOffset <= piece.contentEnd) {
-          // The first decoded character whose source starts at or after the position.
-          for (let i = 0; i <= piece.value.length; i++) {
-            if (piece.sourceOffsets[i]! >= sourceOffset) return pieceStart + i;
-          }
-          return pieceStart + piece.value.length;
+  return decoded ? new DecodedLiteral(decoded, start) : null;
+}
+
+/** A decoded source placed at its document position: one object per literal, the decoding itself shared. */
+class DecodedLiteral implements DecodedString {
+  constructor(private readonly decoded: DecodedSource, private readonly start: Position) {}
+
+  get value(): string {
+    return this.decoded.value;
+  }
+
+  get formatted(): boolean {
+    return this.decoded.formatted;
+  }
+
+  positionAt(valueOffset: number): Position {
+    return this.toDocument(this.decoded.offsets[this.clampValue(valueOffset)]!);
+  }
+
+  rangeOf(valueStart: number, valueEnd: number): Range {
+    const { pieces, offsets } = this.decoded;
+    const startOffset = offsets[this.clampValue(valueStart)]!;
+    // The end of a range is the end of the last character's source, so an escape like `\n` is covered whole.
+    const endValue = this.clampValue(valueEnd);
+    const endOffset = endValue > 0 && endValue > valueStart ? sourceEndOf(pieces, offsets, endValue - 1) : offsets[endValue]!;
+    return { start: this.toDocument(startOffset), end: this.toDocument(endOffset) };
+  }
+
+  valueOffsetAt(position: Position): number | null {
+    const { start } = this;
+    const local = position.line === start.line
+      ? { line: 0, character: position.character - start.character }
+      : { line: position.line - start.line, character: position.character };
+    if (local.line < 0 || local.character < 0) return null;
+    const sourceOffset = this.decoded.lines.offsetAt(local);
+    let pieceStart = 0;
+    for (const piece of this.decoded.pieces) {
+      if (sourceOffset >= piece.contentStart && sourceOffset <= piece.contentEnd) {
+        // The first decoded character whose source starts at or after the position.
+        for (let i = 0; i <= piece.value.length; i++) {
+          if (piece.sourceOffsets[i]! >= sourceOffset) return pieceStart + i;
         }
-        pieceStart += piece.value.length;
+        return pieceStart + piece.value.length;
       }
-      return null;
-    },
-  };
+      pieceStart += piece.value.length;
+    }
+    return null;
+  }
+
+  private toDocument(sourceOffset: number): Position {
+    const local = this.decoded.lines.positionAt(sourceOffset);
+    return local.line === 0
+      ? { line: this.start.line, character: this.start.character + local.character }
+      : { line: this.start.line + local.line, character: local.character };
+  }
+
+  private clampValue(offset: number): number {
+    return Math.max(0, Math.min(offset, this.decoded.value.length));
+  }
 }
 
 function decodeSource(source: string): DecodedSource | null {
