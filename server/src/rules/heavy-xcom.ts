@@ -145,8 +145,10 @@ function checkReturns(context: RuleContext, fn: FunctionFact, tasks: TaskModel[]
   }
 }
 
+const METHOD_SUFFIXES = { xcom_push: '.xcom_push', xcom_pull: '.xcom_pull' } as const;
+
 function isXcomCall(call: CallFact, method: 'xcom_push' | 'xcom_pull'): boolean {
-  return call.calleeText === method || call.calleeText.endsWith(`.${method}`);
+  return call.calleeText === method || call.calleeText.endsWith(METHOD_SUFFIXES[method]);
 }
 
 function checkPushesAndPulls(context: RuleContext, assignmentsByFunction: Map<string, AssignmentFact[]>, tasksByCallable: Map<string, TaskModel[]>): void {

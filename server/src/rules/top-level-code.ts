@@ -85,9 +85,12 @@ export const topLevelCode: Rule = {
   check(checkContext) {
     const context = deduplicated(checkContext);
     const { file } = context;
+    // Thousands of calls share a few callees (one per operator class): classify each callee once.
+    const kinds = new Map<string, CallKind | null>();
     for (const call of file.calls) {
       if (!call.scope.parseTime || !call.qualifiedName) continue;
-      const kind = classify(call.qualifiedName);
+      let kind = kinds.get(call.qualifiedName);
+      if (kind === undefined) kinds.set(call.qualifiedName, (kind = classify(call.qualifiedName)));
       if (!kind) continue;
       const fix = kind === 'variable' ? templateFix(context, call) : null;
       context.report({

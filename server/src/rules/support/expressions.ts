@@ -56,23 +56,28 @@ export function lastSegment(qualifiedName: string): string {
   return dot < 0 ? qualifiedName : qualifiedName.slice(dot + 1);
 }
 
-const callIndexes = new WeakMap<FileModel, Map<string, CallFact>>();
+const callsByStartLine = new WeakMap<FileModel, Map<number, CallFact[]>>();
 
 /**
  * The call fact written exactly at `range` (an `ExprValue` of kind `call`, a task's expression), so
- * rules can read a nested call's arguments. Indexed once per file model and shared by all rules.
+ * rules can read a nested call's arguments. Indexed once per file model by start line (numbers, not
+ * range strings: building a string key for each of thousands of calls cost more than the look-ups) and
+ * shared by all rules.
  */
 export function callAt(file: FileModel, range: Range): CallFact | undefined {
-  let index = callIndexes.get(file);
+  let index = callsByStartLine.get(file);
   if (!index) {
     index = new Map();
     for (const call of file.calls) {
-      const key = rangeKey(call.range);
-      if (!index.has(key)) index.set(key, call);
+      const line = call.range.start.line;
+      const onLine = index.get(line);
+      if (onLine) onLine.push(call);
+      else index.set(line, [call]);
     }
-    callIndexes.set(file, index);
+    callsByStartLine.set(file, index);
   }
-  return index.get(rangeKey(range));
+  const candidates = index.get(range.start.line);
+  return candidates?.find((call) => sameRange(call.range, range));
 }
 
 /**
