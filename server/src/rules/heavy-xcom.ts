@@ -1,6 +1,6 @@
 import type { AssignmentFact, CallFact, ExprValue, FunctionFact, TaskModel } from '../analyzer/model';
 import type { RuleContext, Rule } from './rule';
-import { lastSegment } from './support/expressions';
+import { lastSegment, tasksOfDags } from './support/expressions';
 import { lineIndexOf } from './text';
 
 /**
@@ -90,7 +90,7 @@ export const heavyXcom: Rule = {
       if (!list) assignmentsByFunction.set(name, (list = []));
       list.push(assignment);
     }
-    const tasks = file.dags.flatMap((dag) => dag.tasks);
+    const tasks = tasksOfDags(file);
     const tasksByCallable = new Map<string, TaskModel[]>();
     for (const task of tasks) {
       if (!task.callable) continue;

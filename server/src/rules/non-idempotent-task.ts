@@ -3,7 +3,7 @@ import { operatorTemplateSpec } from '../templates/templateFields';
 import type { Fix, RuleContext, Rule, TextEdit } from './rule';
 import { byStartLine, CallsInRanges, enclosing } from './support/call-index';
 import { addImport, identifierOccurrences, textOf } from './support/edits';
-import { containsRange, walkValues } from './support/expressions';
+import { containsRange, tasksOfDags, walkValues } from './support/expressions';
 
 /** Calls that read the wall clock. */
 const CLOCK_CALLS = new Set([
@@ -135,7 +135,7 @@ export const nonIdempotentTask: Rule = {
     const { file } = context;
     const clockCalls = new CallsInRanges(file, isClockCall);
     const randomCalls = new CallsInRanges(file, isRandomCall);
-    const tasks = file.dags.flatMap((dag) => dag.tasks);
+    const tasks = tasksOfDags(file);
     if (clockCalls.size > 0) {
       checkClockInTaskCode(context, clockCalls, tasks);
       checkStartDates(context, clockCalls);

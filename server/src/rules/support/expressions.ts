@@ -117,6 +117,16 @@ export function normalizedName(name: string): string {
   return name.toLowerCase().replace(/-/g, '_');
 }
 
+/**
+ * Every task of every DAG of the file, in order. A plain loop: `flatMap` copies the task arrays
+ * element by element through its generic path, which showed in profiles of 2,000-task files.
+ */
+export function tasksOfDags(file: FileModel): TaskModel[] {
+  const tasks: TaskModel[] = [];
+  for (const dag of file.dags) for (const task of dag.tasks) tasks.push(task);
+  return tasks;
+}
+
 /** `"sales"`, or `(computed id)` when the DAG id is only known at run time: for messages. */
 export function dagLabel(dag: Pick<DagModel, 'dagId'>): string {
   return dag.dagId === null ? '(computed id)' : `"${dag.dagId}"`;
