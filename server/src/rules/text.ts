@@ -10,13 +10,18 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === 13 /* \r */) {
-        if (text.charCodeAt(index + 1) === 10) index++;
-        starts.push(index + 1);
-      } else if (code === 10 /* \n */) {
-        starts.push(index + 1);
+    if (!text.includes('\r')) {
+      // The usual case: `\n` line ends only, found by the native search rather than a loop over every character.
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', end + 1)) starts.push(end + 1);
+    } else {
+      for (let index = 0; index < text.length; index++) {
+        const code = text.charCodeAt(index);
+        if (code === 13 /* \r */) {
+          if (text.charCodeAt(index + 1) === 10) index++;
+          starts.push(index + 1);
+        } else if (code === 10 /* \n */) {
+          starts.push(index + 1);
+        }
       }
     }
     this.lineStarts = starts;
