@@ -38,6 +38,7 @@ export interface NameProblem extends Span {
 /** Methods of the params dict, never reported as missing keys. */
 const DICT_METHODS = new Set(['get', 'items', 'keys', 'values', 'update', 'copy', 'pop', 'setdefault', 'dump', 'validate']);
 
+const NOTHING_DEFINED: ReadonlySet<string> = new Set();
 const JINJA_GLOBAL_NAMES: ReadonlySet<string> = new Set(JINJA_GLOBALS);
 const JINJA_TEST_NAMES: ReadonlySet<string> = new Set(JINJA_TESTS);
 /** Filters every template may use: Jinja's own and Airflow's, in suggestion order. */
@@ -50,7 +51,7 @@ const VARIABLE_ACCESSOR_NAMES: readonly string[] = VARIABLE_ACCESSORS.map((acces
 export function findNameProblems(template: JinjaTemplate, scope: TemplateScope): NameProblem[] {
   if (scope.customEnvironment) return [];
   const problems: NameProblem[] = [];
-  const defined = new Set(template.definitions.map((definition) => definition.name));
+  const defined: ReadonlySet<string> = template.definitions.length === 0 ? NOTHING_DEFINED : new Set(template.definitions.map((definition) => definition.name));
   // Most templates only use known names: the candidates for "did you mean" are gathered when one is not.
   const rootCandidates = () => [...contextVariableNamesIn(scope.airflowVersion), ...defined, ...(scope.userMacros ?? []), ...JINJA_GLOBALS];
 

@@ -44,7 +44,13 @@ interface DecodedSource {
   pieces: Piece[];
   /** Source offset of each decoded character, plus one past the end. */
   offsets: number[];
-  lines: LineIndex;
+  source: string;
+  /** Lines of the source, indexed when a position is first asked for (most literals are never reported on). */
+  lines?: LineIndex;
+}
+
+function sourceLines(decoded: DecodedSource): LineIndex {
+  return (decoded.lines ??= new LineIndex(decoded.source));
 }
 
 /** Decoded sources by their text: a keystroke leaves nearly all literals of a file as they were. */
@@ -91,7 +97,7 @@ class DecodedLiteral implements DecodedString {
       ? { line: 0, character: position.character - start.character }
       : { line: position.line - start.line, character: position.character };
     if (local.line < 0 || local.character < 0) return null;
-    const sourceOffset = this.decoded.lines.offsetAt(local);
+    const sourceOffset = sourceLines(this.decoded).offsetAt(local);
     let pieceStart = 0;
     for (const piece of this.decoded.pieces) {
       if (sourceOffset >= piece.contentStart && sourceOffset <= piece.contentEnd) {
@@ -107,7 +113,7 @@ class DecodedLiteral implements DecodedString {
   }
 
   private toDocument(sourceOffset: number): Position {
-    const local = this.decoded.lines.positionAt(sourceOffset);
+    const local = sourceLines(this.decoded).positionAt(sourceOffset);
     return local.line === 0
       ? { line: this.start.line, character: this.start.character + local.character }
       : { line: this.start.line + local.line, character: local.character };
@@ -154,7 +160,7 @@ function decodeSource(source: string): DecodedSource | null {
   }
   const last = pieces[pieces.length - 1]!;
   offsets.push(last.sourceOffsets[last.value.length]!);
-  return { value, formatted: pieces.some((piece) => piece.formatted), pieces, offsets, lines: new LineIndex(source) };
+  return { value, formatted: pieces.some((piece) => piece.formatted), pieces, offsets, source };
 }
 
 /** The source offset just past the source of decoded character `valueIndex`. */
