@@ -51,24 +51,32 @@ export interface StringFilter {
  */
 export function collectTaskStrings(file: FileModel, lines: LineIndex | null, filter: StringFilter = {}): TaskString[] {
   const strings: TaskString[] = [];
-  const values: ExprValue[] = [];
+  const nested: ExprValue[] = [];
   const visit = (task: TaskModel, dag: DagModel | null) => {
     if (task.kind === 'taskflow') return;
     const spec = operatorTemplateSpec(task.qualifiedName);
+    const consider = (argument: KeywordArgument, value: ExprValue, templated: boolean | null) => {
+      if (filter.at && !rangeContains(value.resolvedFrom ?? value.range, filter.at)) return;
+      if (filter.source && !filter.source(sourceTextOf(value, lines), spec, templated)) return;
+      const literal = stringLiteralOf(value, lines);
+      if (!literal || literal.value.length > MAX_TEMPLATE_LENGTH) return;
+      strings.push({ task, dag, argument, value, literal, spec, templated });
+    };
     // Object.keys: the model's argument records have no prototype, and V8 enumerates such objects faster this way than with for-in.
     for (const name of Object.keys(task.args)) {
       const argument = task.args[name]!;
-      values.length = 0;
-      stringValues(argument.value, values, 0);
-      if (values.length === 0) continue;
-      const templated = spec ? spec.templateFields.includes(argument.name) : null;
-      for (const value of values) {
-        if (filter.at && !rangeContains(value.resolvedFrom ?? value.range, filter.at)) continue;
-        if (filter.source && !filter.source(sourceTextOf(value, lines), spec, templated)) continue;
-        const literal = stringLiteralOf(value, lines);
-        if (!literal || literal.value.length > MAX_TEMPLATE_LENGTH) continue;
-        strings.push({ task, dag, argument, value, literal, spec, templated });
+      const value = argument.value;
+      // Most arguments are a single value: only lists and dicts need the depth-first collection.
+      if (isStringLike(value)) {
+        consider(argument, value, spec ? spec.templateFields.includes(argument.name) : null);
+        continue;
       }
+      if (!value.items && !value.entries) continue;
+      nested.length = 0;
+      stringValues(value, nested, 0);
+      if (nested.length === 0) continue;
+      const templated = spec ? spec.templateFields.includes(argument.name) : null;
+      for (const item of nested) consider(argument, item, templated);
     }
   };
   for (const dag of file.dags) for (const task of dag.tasks) visit(task, dag);
@@ -93,12 +101,17 @@ export function mayHoldTemplate(sourceText: string, spec: OperatorTemplateSpec |
 /** Collects the string-like values in an argument into `out`: itself, list/tuple items and dict values, depth first. */
 function stringValues(value: ExprValue, out: ExprValue[], depth: number): void {
   if (depth > 8) return;
-  if (value.kind === 'string' || value.kind === 'fstring' || (value.resolvedFrom && typeof value.value === 'string')) {
+  if (isStringLike(value)) {
     out.push(value);
     return;
   }
   if (value.items) for (const item of value.items) stringValues(item, out, depth + 1);
   if (value.entries) for (const key of Object.keys(value.entries)) stringValues(value.entries[key]!.value, out, depth + 1);
+}
+
+/** A string literal, an f-string, or a name followed to a module-level string constant. */
+function isStringLike(value: ExprValue): boolean {
+  return value.kind === 'string' || value.kind === 'fstring' || (!!value.resolvedFrom && typeof value.value === 'string');
 }
 
 /** True when the decoded string would be treated as a Jinja template (and it is not an f-string, where `{{` means a brace). */
