@@ -1,4 +1,4 @@
-import type { CallFact, ExprValue, FileModel, KeywordArgument } from '../analyzer/model';
+import type { AssignmentFact, CallFact, ExprValue, FileModel, KeywordArgument } from '../analyzer/model';
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
 import { callAt, rangeKey } from './support/expressions';
 import { addImport, insertKeywordArgument, moduleAlias, textOf } from './support/edits';
@@ -42,9 +42,24 @@ export const naiveStartDate: Rule = {
     const context = deduplicated(checkContext);
     const { file } = context;
     const reported = new Set<string>();
+    // Module-level assignments by name, gathered on the first `start_date=NAME`: every task of a large
+    // DAG may name the same constant, and scanning all assignments for each of them is quadratic.
+    let moduleAssignments: Map<string, AssignmentFact[]> | undefined;
+    const assignedAtModuleLevel = (name: string): readonly AssignmentFact[] => {
+      if (!moduleAssignments) {
+        moduleAssignments = new Map();
+        for (const fact of file.assignments) {
+          if (fact.scope.functionName !== null) continue;
+          const facts = moduleAssignments.get(fact.target);
+          if (facts) facts.push(fact);
+          else moduleAssignments.set(fact.target, [fact]);
+        }
+      }
+      return moduleAssignments.get(name) ?? [];
+    };
     const check = (argument: KeywordArgument | undefined) => {
       if (!argument) return;
-      const call = naiveCall(file, argument.value);
+      const call = naiveCall(file, argument.value, assignedAtModuleLevel);
       if (!call || reported.has(rangeKey(call.range))) return;
       reported.add(rangeKey(call.range));
       const timezone = context.option<string>('timezone');
@@ -65,10 +80,10 @@ export const naiveStartDate: Rule = {
 };
 
 /** The naive `datetime(...)` call a value is, or names through one module-level assignment. */
-function naiveCall(file: FileModel, value: ExprValue): CallFact | null {
+function naiveCall(file: FileModel, value: ExprValue, assignedAtModuleLevel: (name: string) => readonly AssignmentFact[]): CallFact | null {
   let written: ExprValue | undefined = value;
   if (value.kind === 'name') {
-    const candidates = file.assignments.filter((fact) => fact.target === value.text && fact.scope.functionName === null);
+    const candidates = assignedAtModuleLevel(value.text);
     written = candidates.length === 1 ? candidates[0]!.value : undefined;
   }
   if (!written || written.kind !== 'call' || !NAIVE_CONSTRUCTORS.has(written.qualifiedName ?? '')) return null;
