@@ -1,6 +1,6 @@
 import type { CallFact, FileModel, ImportFact } from '../analyzer/model';
 import type { Fix, Rule, RuleContext } from './rule';
-import { lastSegment, literalString, sameRange, walkValues } from './support/expressions';
+import { lastSegment, literalString, rangeKey, walkValues } from './support/expressions';
 import { deduplicated } from './support/report';
 
 /** What a parse-time call costs, by message id. */
@@ -87,12 +87,14 @@ export const topLevelCode: Rule = {
     const { file } = context;
     // Thousands of calls share a few callees (one per operator class): classify each callee once.
     const kinds = new Map<string, CallKind | null>();
+    let templatedCalls: Set<string> | undefined;
+    const callsInTemplatedFields = () => (templatedCalls ??= templatedFieldCalls(file));
     for (const call of file.calls) {
       if (!call.scope.parseTime || !call.qualifiedName) continue;
       let kind = kinds.get(call.qualifiedName);
       if (kind === undefined) kinds.set(call.qualifiedName, (kind = classify(call.qualifiedName)));
       if (!kind) continue;
-      const fix = kind === 'variable' ? templateFix(context, call) : null;
+      const fix = kind === 'variable' ? templateFix(call, callsInTemplatedFields) : null;
       context.report({
         messageId: kind,
         args: { callee: call.calleeText },
@@ -117,11 +119,22 @@ function classify(qualifiedName: string): CallKind | null {
 }
 
 /** `Variable.get("key")` passed to a templated field: the same value as a template rendered at run time. */
-function templateFix(context: RuleContext, call: CallFact): Fix | null {
+function templateFix(call: CallFact, callsInTemplatedFields: () => ReadonlySet<string>): Fix | null {
   if (call.positional.length !== 1 || Object.keys(call.keywords).length > 0) return null;
   const key = literalString(call.positional[0]);
   if (key === null || !/^[\w.-]+$/.test(key)) return null;
-  for (const dag of context.file.dags) {
+  if (!callsInTemplatedFields().has(rangeKey(call.range))) return null;
+  const reference = /^[A-Za-z_]\w*$/.test(key) ? `var.value.${key}` : `var.value['${key}']`;
+  return { title: `Use the template "{{ ${reference} }}"`, edits: [{ range: call.range, newText: `"{{ ${reference} }}"` }], safe: true };
+}
+
+/**
+ * The ranges of the calls written in templated fields of the file's tasks. Gathered once per check:
+ * a DAG may read a Variable for each of thousands of tasks, and walking every task for each read is quadratic.
+ */
+function templatedFieldCalls(file: FileModel): Set<string> {
+  const ranges = new Set<string>();
+  for (const dag of file.dags) {
     for (const task of dag.tasks) {
       const fields = TEMPLATED_FIELDS[lastSegment(task.qualifiedName ?? task.operator)];
       if (!fields) continue;
@@ -129,14 +142,12 @@ function templateFix(context: RuleContext, call: CallFact): Fix | null {
         const argument = task.args[field];
         if (!argument) continue;
         for (const value of walkValues(argument.value)) {
-          if (value.kind !== 'call' || !sameRange(value.range, call.range)) continue;
-          const reference = /^[A-Za-z_]\w*$/.test(key) ? `var.value.${key}` : `var.value['${key}']`;
-          return { title: `Use the template "{{ ${reference} }}"`, edits: [{ range: call.range, newText: `"{{ ${reference} }}"` }], safe: true };
+          if (value.kind === 'call') ranges.add(rangeKey(value.range));
         }
       }
     }
   }
-  return null;
+  return ranges;
 }
 
 function checkHeavyImports(context: RuleContext): void {
