@@ -129,24 +129,33 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   return bestDistance <= limit ? best : null;
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at `limit`. */
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at `limit`.
+ * Keeps only the three rows the recurrence reads: it runs for every candidate of every unknown name.
+ */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) >= limit) return limit;
-  const rows = a.length + 1;
   const columns = b.length + 1;
-  const table: number[][] = Array.from({ length: rows }, (_, row) => Array.from({ length: columns }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
-  for (let row = 1; row < rows; row++) {
+  let beforePrevious: number[] = new Array<number>(columns).fill(0);
+  let previous: number[] = Array.from({ length: columns }, (_, column) => column);
+  let current: number[] = new Array<number>(columns).fill(0);
+  for (let row = 1; row <= a.length; row++) {
+    current[0] = row;
     let rowMinimum = Infinity;
     for (let column = 1; column < columns; column++) {
       const cost = a[row - 1] === b[column - 1] ? 0 : 1;
-      let value = Math.min(table[row - 1]![column]! + 1, table[row]![column - 1]! + 1, table[row - 1]![column - 1]! + cost);
+      let value = Math.min(previous[column]! + 1, current[column - 1]! + 1, previous[column - 1]! + cost);
       if (row > 1 && column > 1 && a[row - 1] === b[column - 2] && a[row - 2] === b[column - 1]) {
-        value = Math.min(value, table[row - 2]![column - 2]! + 1);
+        value = Math.min(value, beforePrevious[column - 2]! + 1);
       }
-      table[row]![column] = value;
+      current[column] = value;
       rowMinimum = Math.min(rowMinimum, value);
     }
     if (rowMinimum >= limit) return limit;
+    const recycled = beforePrevious;
+    beforePrevious = previous;
+    previous = current;
+    current = recycled;
   }
-  return Math.min(table[a.length]![b.length]!, limit);
+  return Math.min(previous[b.length]!, limit);
 }
