@@ -47,9 +47,42 @@ const BUILT_IN_FILTER_NAMES: ReadonlySet<string> = new Set(BUILT_IN_FILTERS);
 const MACRO_NAMES: readonly string[] = MACROS.map((candidate) => candidate.name);
 const VARIABLE_ACCESSOR_NAMES: readonly string[] = VARIABLE_ACCESSORS.map((accessor) => accessor.name);
 
-/** Finds the problems of one parsed template in the given scope. Skips everything when the DAG customises its Jinja environment. */
-export function findNameProblems(template: JinjaTemplate, scope: TemplateScope): NameProblem[] {
+/**
+ * Problems already found, by parsed template and scope contents. Parsed templates are shared by text
+ * between analyses, so after a keystroke the unchanged templates of the file are not checked again
+ * (which matters when a file has many misspelt names: each costs a search for the closest name).
+ */
+const problemsByTemplate = new WeakMap<JinjaTemplate, Map<string, readonly NameProblem[]>>();
+const scopeKeys = new WeakMap<TemplateScope, string>();
+const MAX_SCOPES_PER_TEMPLATE = 32;
+
+/** Everything about a scope that name problems depend on, as a string. */
+function scopeKey(scope: TemplateScope): string {
+  let key = scopeKeys.get(scope);
+  if (key === undefined) {
+    const names = (set: ReadonlySet<string> | null) => (set === null ? null : [...set]);
+    key = JSON.stringify([scope.airflowVersion, names(scope.params), names(scope.userMacros), names(scope.userFilters)]);
+    scopeKeys.set(scope, key);
+  }
+  return key;
+}
+
+/**
+ * Finds the problems of one parsed template in the given scope. Skips everything when the DAG
+ * customises its Jinja environment. The result is shared: callers must not change it.
+ */
+export function findNameProblems(template: JinjaTemplate, scope: TemplateScope): readonly NameProblem[] {
   if (scope.customEnvironment) return [];
+  let byScope = problemsByTemplate.get(template);
+  // A template is usually checked in one scope or a few; the bound only guards against unusual files.
+  if (!byScope || byScope.size >= MAX_SCOPES_PER_TEMPLATE) problemsByTemplate.set(template, (byScope = new Map()));
+  const key = scopeKey(scope);
+  let problems = byScope.get(key);
+  if (!problems) byScope.set(key, (problems = computeNameProblems(template, scope)));
+  return problems;
+}
+
+function computeNameProblems(template: JinjaTemplate, scope: TemplateScope): NameProblem[] {
   const problems: NameProblem[] = [];
   const defined: ReadonlySet<string> = template.definitions.length === 0 ? NOTHING_DEFINED : new Set(template.definitions.map((definition) => definition.name));
   // Most templates only use known names: the candidates for "did you mean" are gathered when one is not.
