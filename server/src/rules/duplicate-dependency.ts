@@ -53,9 +53,15 @@ export const duplicateDependency: Rule = {
       }
       if (repeats.length === 0) continue;
       const firsts = new Set(dag.edges.map((edge) => rangeKey(edge.range)));
-      const declarations = [...dag.edges.map((edge) => edge.range), ...repeats.map((repeat) => repeat.range)];
+      // Declarations by start line: a fix looks only at those on the lines of its statement.
+      const declarationsByLine = new Map<number, Range[]>();
+      for (const declaration of [...dag.edges.map((edge) => edge.range), ...repeats.map((repeat) => repeat.range)]) {
+        const onLine = declarationsByLine.get(declaration.start.line);
+        if (onLine) onLine.push(declaration);
+        else declarationsByLine.set(declaration.start.line, [declaration]);
+      }
       for (const { edge, range } of repeats.sort((a, b) => compareRanges(a.range, b.range))) {
-        const fix = removalFix(text, range, declarations, firsts);
+        const fix = removalFix(text, range, declarationsByLine, firsts);
         context.report({
           messageId: 'duplicate',
           args: { from: edge.from, to: edge.to },
@@ -72,11 +78,14 @@ export const duplicateDependency: Rule = {
  * Deletes the lines of the statement declaring `repeat` when that statement stands alone on its lines,
  * declares only repeats, and is not the only statement of its block (Python needs one there).
  */
-function removalFix(text: string, repeat: Range, declarations: readonly Range[], firsts: ReadonlySet<string>): Fix | null {
+function removalFix(text: string, repeat: Range, declarationsByLine: ReadonlyMap<number, readonly Range[]>, firsts: ReadonlySet<string>): Fix | null {
   const lines = lineIndexOf(text);
   const firstLine = repeat.start.line;
   const lastLine = repeat.end.line;
-  const onLines = declarations.filter((range) => range.start.line >= firstLine && range.end.line <= lastLine);
+  const onLines: Range[] = [];
+  for (let line = firstLine; line <= lastLine; line++) {
+    for (const range of declarationsByLine.get(line) ?? []) if (range.end.line <= lastLine) onLines.push(range);
+  }
   if (onLines.some((range) => firsts.has(rangeKey(range)))) return null;
   const span: Range = {
     start: onLines.reduce((min, range) => (comparePositions(range.start, min) < 0 ? range.start : min), repeat.start),
