@@ -25,10 +25,8 @@ async function main(): Promise<void> {
     let findings = 0;
     // The first rounds warm up the JIT and are not counted.
     for (let run = -3; run < RUNS; run++) {
-      // Cold: the analyzer's per-statement caches would otherwise make every run after the first a re-analysis,
-      // and a collection first keeps the previous run's garbage out of this one's time.
+      // Cold: the analyzer's per-statement caches would otherwise make every run after the first a re-analysis.
       clearAnalysisCaches();
-      globalThis.gc?.();
       const parseStart = performance.now();
       const tree = parsePython(parser, text);
       const parsed = performance.now();
