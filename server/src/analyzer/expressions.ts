@@ -65,6 +65,21 @@ export function numberLiteral(node: Syn, text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** Shared by all argument records: inherits nothing, so no Python name can hit an inherited property. */
+const ARGUMENT_RECORD_PROTOTYPE = Object.create(null) as object;
+function ArgumentRecord(): void {}
+ArgumentRecord.prototype = ARGUMENT_RECORD_PROTOTYPE;
+
+/**
+ * An empty record of keyword arguments or dict entries by name. Python names such as `constructor` or
+ * `__proto__` must be plain keys, so the record inherits nothing; it is made with `new` rather than
+ * `Object.create(null)` because the engine keeps such objects in its fast mode, and rules walk these
+ * records for every task.
+ */
+export function newArgumentRecord(): Record<string, KeywordArgument> {
+  return new (ArgumentRecord as unknown as new () => Record<string, KeywordArgument>)();
+}
+
 const KIND_BY_TYPE: Record<string, ExprKind> = {
   string: 'string',
   concatenated_string: 'string',
@@ -172,7 +187,7 @@ export class ExpressionReader {
 
   /** Entries with literal string keys of a dict literal. */
   dictEntries(dict: Syn, depth = 0): Record<string, KeywordArgument> {
-    const entries: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+    const entries = newArgumentRecord();
     for (const pair of dict.children.slice(0, MAX_ITEMS)) {
       if (pair.type !== 'pair') continue;
       const [key, value] = pair.children;
@@ -207,7 +222,7 @@ export class ExpressionReader {
   }
 
   private readKeywords(argumentList: Syn, depth: number): Record<string, KeywordArgument> {
-    const keywords: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+    const keywords = newArgumentRecord();
     for (const argument of argumentList.children) {
       if (argument.type !== 'keyword_argument') continue;
       const [name, value] = argument.children;

@@ -1,5 +1,5 @@
 import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact, KeywordArgument, Range } from './model';
-import type { ExpressionReader } from './expressions';
+import { newArgumentRecord, type ExpressionReader } from './expressions';
 import { classify, qualify } from './names';
 import type { Syn } from './syntax';
 
@@ -114,7 +114,7 @@ function moveExpression(value: ExprValue, lines: number): ExprValue {
 }
 
 function moveKeywords(keywords: Record<string, KeywordArgument>, lines: number): Record<string, KeywordArgument> {
-  const moved: Record<string, KeywordArgument> = Object.create(null) as Record<string, KeywordArgument>;
+  const moved = newArgumentRecord();
   for (const name in keywords) {
     const argument = keywords[name]!;
     moved[name] = { name: argument.name, range: moveRange(argument.range, lines), nameRange: moveRange(argument.nameRange, lines), value: moveExpression(argument.value, lines) };

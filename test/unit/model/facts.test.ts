@@ -196,3 +196,19 @@ test('a with-DAG body is parse-time code, also inside a factory function', async
   assert.equal(inside!.scope.functionName, 'make');
   assert.deepEqual(model.dags.map((dag) => dag.dagId), ['x']);
 });
+
+test('keyword arguments named like JavaScript object members are plain arguments', async () => {
+  const model = await analyzeSource([
+    'from airflow.sdk import DAG',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    'with DAG(dag_id="d", schedule=None) as dag:',
+    '    t = EmptyOperator(task_id="t", constructor=1, __proto__={"toString": 2})',
+    '',
+  ].join('\n'));
+  const args = model.dags[0]!.tasks[0]!.args;
+  assert.deepEqual(Object.keys(args), ['task_id', 'constructor', '__proto__']);
+  assert.equal(args['constructor']!.value.value, 1);
+  assert.deepEqual(Object.keys(args['__proto__']!.value.entries!), ['toString']);
+  assert.equal(args['hasOwnProperty'], undefined);
+  assert.equal(args['__proto__']!.value.entries!['valueOf'], undefined);
+});
