@@ -35,9 +35,14 @@ interface StatementFacts {
   argumentLists: ArgumentListPlace[];
 }
 
-/** Remembered facts of one statement text, by the line the statement starts on. */
+/**
+ * Remembered facts of one statement text, by the line the statement starts on: most texts occur on one
+ * line only, so the first line is kept inline and a map is made only for texts seen on several.
+ */
 interface RememberedText {
-  byLine: Map<number, StatementFacts>;
+  line: number;
+  facts: StatementFacts;
+  otherLines: Map<number, StatementFacts> | null;
   /** The `collectFacts` call that last used it, to forget the least recently used texts first. */
   lastUsed: number;
 }
@@ -60,34 +65,34 @@ function recallFacts(key: string, line: number, depth: number, context: string):
   const remembered = rememberedFacts.get(key);
   if (!remembered) return undefined;
   remembered.lastUsed = factsCollections;
-  const { byLine } = remembered;
-  const exact = byLine.get(line);
+  const exact = remembered.line === line ? remembered.facts : remembered.otherLines?.get(line);
   if (exact && exact.depth === depth && exact.context === context) return exact;
   // The same statement on another line (repeated, or lines were inserted above it): move its facts.
-  for (const [otherLine, other] of byLine) {
-    if (other.depth !== depth || other.context !== context) continue;
-    const moved = moveFacts(other, line - otherLine);
-    rememberFacts(key, line, moved);
-    return moved;
-  }
-  return undefined;
+  const source = remembered.facts.depth === depth && remembered.facts.context === context ? remembered : null;
+  if (!source) return undefined;
+  const moved = moveFacts(source.facts, line - source.line);
+  rememberFacts(key, line, moved);
+  return moved;
 }
 
 function rememberFacts(key: string, line: number, facts: StatementFacts): void {
-  let remembered = rememberedFacts.get(key);
+  const remembered = rememberedFacts.get(key);
   if (!remembered) {
-    remembered = { byLine: new Map(), lastUsed: factsCollections };
-    rememberedFacts.set(key, remembered);
-  }
-  const { byLine } = remembered;
-  if (!byLine.has(line)) {
+    rememberedFacts.set(key, { line, facts, otherLines: null, lastUsed: factsCollections });
     rememberedCount++;
-    if (byLine.size >= MAX_LINES_PER_TEXT) {
-      byLine.delete(byLine.keys().next().value!);
-      rememberedCount--;
+  } else if (remembered.line === line) {
+    remembered.facts = facts;
+  } else {
+    const otherLines = (remembered.otherLines ??= new Map());
+    if (!otherLines.has(line)) {
+      rememberedCount++;
+      if (otherLines.size >= MAX_LINES_PER_TEXT) {
+        otherLines.delete(otherLines.keys().next().value!);
+        rememberedCount--;
+      }
     }
+    otherLines.set(line, facts);
   }
-  byLine.set(line, facts);
   if (rememberedCount > MAX_REMEMBERED) forgetLeastRecentlyUsed();
 }
 
@@ -97,7 +102,7 @@ function forgetLeastRecentlyUsed(): void {
   for (const [key, remembered] of byAge) {
     if (rememberedCount <= MAX_REMEMBERED * 0.75) break;
     rememberedFacts.delete(key);
-    rememberedCount -= remembered.byLine.size;
+    rememberedCount -= 1 + (remembered.otherLines?.size ?? 0);
   }
 }
 
@@ -265,7 +270,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const firstDagVariable = dagVariableLog.length;
     const changesBefore = scopeChanges;
     visitNode(statement, scope, functionScope, depth);
-    if (scopeChanges !== changesBefore) return;
+    // Statements without facts (`a >> b`) are cheap to visit again; only those with facts are kept.
+    if (scopeChanges !== changesBefore || (calls.length === firstCall && assignments.length === firstAssignment)) return;
     rememberFacts(key, line, {
       depth,
       context,
