@@ -7,11 +7,25 @@
  * Two generations keep it bounded without bookkeeping per hit: when the current one is full it becomes
  * the previous one and the entries nobody asked for since are dropped with the old previous one.
  */
+const everyCache: ContentCache<unknown>[] = [];
+
+/** Empties every content cache, so the next analysis starts cold (for benchmarks). */
+export function clearContentCaches(): void {
+  for (const cache of everyCache) cache.clear();
+}
+
 export class ContentCache<V> {
   private current = new Map<string, V>();
   private previous = new Map<string, V>();
 
-  constructor(private readonly maxEntriesPerGeneration: number) {}
+  constructor(private readonly maxEntriesPerGeneration: number) {
+    everyCache.push(this);
+  }
+
+  clear(): void {
+    this.current = new Map();
+    this.previous = new Map();
+  }
 
   /** The cached value for `key`, or `compute(key)` remembered for next time. */
   get(key: string, compute: (key: string) => V): V {
