@@ -2,7 +2,7 @@ import type {
   DagModel, DefaultArgs, DynamicNote, EdgeKind, GroupModel, KeywordArgument, Range, TaskKind, TaskModel,
 } from './model';
 import type { ExpressionReader } from './expressions';
-import { numberLiteral, stringLiteral } from './expressions';
+import { newArgumentRecord, numberLiteral, stringLiteral } from './expressions';
 import { classify, shortName, type AirflowConstruct } from './names';
 import type { Syn } from './syntax';
 
@@ -1415,7 +1415,7 @@ class DagModelBuilder {
   }
 
   private dagArguments(argumentList: Syn | null, scope: Scope, depth: number, node: Syn, defaultId: string | null): Omit<DagModel, 'tasks' | 'edges' | 'groups' | 'dynamic' | 'declaration' | 'range' | 'functionRange' | 'variable'> & { notes: [string, Syn][] } {
-    const args: Record<string, KeywordArgument> = argumentList ? this.reader.keywords(argumentList) : {};
+    const args: Record<string, KeywordArgument> = argumentList ? this.reader.keywords(argumentList) : newArgumentRecord();
     const evaluated = this.evalArguments(argumentList ?? undefined, scope, depth);
     const notes: [string, Syn][] = [];
     const idNode = this.keywordNode(argumentList, 'dag_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
@@ -1633,7 +1633,7 @@ class DagModelBuilder {
   private createOperatorTask(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, spec: OperatorSpec, expand: { call: Syn; argumentList: Syn | null } | null): Value {
     const evaluated = this.evalArguments(argumentList, scope, depth);
     const expandArgs = expand ? this.evalArguments(expand.argumentList ?? undefined, scope, depth) : null;
-    const args = argumentList?.type === 'argument_list' ? this.reader.keywords(argumentList) : {};
+    const args = argumentList?.type === 'argument_list' ? this.reader.keywords(argumentList) : newArgumentRecord();
     const groupValue = evaluated.keywords.get('task_group');
     const dagValue = evaluated.keywords.get('dag');
     const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
@@ -1690,7 +1690,8 @@ class DagModelBuilder {
     const evaluated = this.evalArguments(argumentList, scope, depth);
     const partial = partialArguments ? this.evalArguments(partialArguments, scope, depth) : null;
     const decoratorArgs = flow.decoratorArguments ? this.evalArguments(flow.decoratorArguments, flow.fn?.closure ?? scope, depth) : null;
-    const args: Record<string, KeywordArgument> = flow.decoratorArguments?.type === 'argument_list' ? { ...this.reader.keywords(flow.decoratorArguments) } : {};
+    const args = newArgumentRecord();
+    if (flow.decoratorArguments?.type === 'argument_list') Object.assign(args, this.reader.keywords(flow.decoratorArguments));
     let idValue = decoratorArgs?.keywords.get('task_id');
     let idNode = this.keywordNode(flow.decoratorArguments, 'task_id');
     let groupValue = decoratorArgs?.keywords.get('task_group');

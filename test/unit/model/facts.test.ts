@@ -204,8 +204,17 @@ test('keyword arguments named like JavaScript object members are plain arguments
     'with DAG(dag_id="d", schedule=None) as dag:',
     '    t = EmptyOperator(task_id="t", constructor=1, __proto__={"toString": 2})',
     '',
-  ].join('\n'));
-  const args = model.dags[0]!.tasks[0]!.args;
+    '    @task(constructor=3)',
+    '    def flow():',
+    '        pass',
+    '',
+    '    flow()',
+    '',
+  ].join('\n').replace('import DAG', 'import DAG, task'));
+  const flow = model.dags[0]!.tasks.find((candidate) => candidate.taskId === 'flow')!;
+  assert.deepEqual(Object.keys(flow.args), ['constructor']);
+  assert.equal(flow.args['hasOwnProperty'], undefined);
+  const args = model.dags[0]!.tasks.find((candidate) => candidate.taskId === 't')!.args;
   assert.deepEqual(Object.keys(args), ['task_id', 'constructor', '__proto__']);
   assert.equal(args['constructor']!.value.value, 1);
   assert.deepEqual(Object.keys(args['__proto__']!.value.entries!), ['toString']);
