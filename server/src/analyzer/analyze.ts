@@ -1,7 +1,8 @@
 import type { CallFact, CommentFact, DagModel, DynamicNote, FileModel, FunctionFact, Range, SyntaxErrorFact } from './model';
 import { ExpressionReader, moduleConstants } from './expressions';
 import { buildDagModel } from './dagModel';
-import { clearFactsCache, collectFacts } from './facts';
+import { collectFacts } from './facts';
+import { clearFactsCache } from './rememberedFacts';
 import { classify, collectImports, importsAirflow } from './names';
 import { compileQuery, createPythonParser, parsePython, type Parser, type Tree } from './parser';
 import { clearStatementCache, LineIndex, lowerTree, type RawSyntaxError } from './syntax';

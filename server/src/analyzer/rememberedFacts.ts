@@ -1,0 +1,178 @@
+import type { AssignmentFact, CallFact, ExprValue, KeywordArgument, Range } from './model';
+import { newArgumentRecord, type ExpressionReader } from './expressions';
+import type { Syn } from './syntax';
+
+/**
+ * The facts one statement produced, kept so the next analysis of the file can reuse them: after a
+ * keystroke nearly every statement is unchanged, and its facts are too. They are a function of the
+ * statement's content key (type, column, text), its first line (facts hold line-based ranges, never
+ * offsets), its nesting depth and what the reader resolves names with (imports and literal constants).
+ * Only statements that stay in the scope they start in are kept: no function, lambda, `with` or `return`
+ * inside, since those give their facts scopes of their own. The scope is attached again on reuse.
+ */
+export interface StatementFacts {
+  depth: number;
+  context: string;
+  calls: CallFact[];
+  assignments: AssignmentFact[];
+  pythonCallables: string[];
+  dagVariables: string[];
+  /** Where the calls' argument lists are in the statement (child indexes from it), to hand their keywords on. */
+  argumentLists: ArgumentListPlace[];
+}
+
+/**
+ * Remembered facts of one statement text, by the line the statement starts on: most texts occur on one
+ * line only, so the first line is kept inline and a map is made only for texts seen on several.
+ */
+interface RememberedText {
+  line: number;
+  facts: StatementFacts;
+  otherLines: Map<number, StatementFacts> | null;
+  /** The `collectFacts` call that last used it, to forget the least recently used texts first. */
+  lastUsed: number;
+}
+
+const rememberedFacts = new Map<string, RememberedText>();
+let rememberedCount = 0;
+let factsCollections = 0;
+
+/** Counts `collectFacts` calls: each remembered text records the last one that used it. */
+export function startCollection(): void {
+  factsCollections++;
+}
+/** At most this many statements' facts are remembered, least recently used texts first out (several large files). */
+const MAX_REMEMBERED = 30_000;
+/** Lines remembered per statement text (a line of code repeated across a generated file). */
+const MAX_LINES_PER_TEXT = 512;
+
+/** Forgets remembered statement facts (benchmarks use it to measure cold analyses). */
+export function clearFactsCache(): void {
+  rememberedFacts.clear();
+  rememberedCount = 0;
+}
+
+export function recallFacts(key: string, line: number, depth: number, context: string): StatementFacts | undefined {
+  const remembered = rememberedFacts.get(key);
+  if (!remembered) return undefined;
+  remembered.lastUsed = factsCollections;
+  const exact = remembered.line === line ? remembered.facts : remembered.otherLines?.get(line);
+  if (exact && exact.depth === depth && exact.context === context) return exact;
+  // The same statement on another line (repeated, or lines were inserted above it): move its facts.
+  const source = remembered.facts.depth === depth && remembered.facts.context === context ? remembered : null;
+  if (!source) return undefined;
+  const moved = moveFacts(source.facts, line - source.line);
+  rememberFacts(key, line, moved);
+  return moved;
+}
+
+export function rememberFacts(key: string, line: number, facts: StatementFacts): void {
+  const remembered = rememberedFacts.get(key);
+  if (!remembered) {
+    rememberedFacts.set(key, { line, facts, otherLines: null, lastUsed: factsCollections });
+    rememberedCount++;
+  } else if (remembered.line === line) {
+    remembered.facts = facts;
+  } else {
+    const otherLines = (remembered.otherLines ??= new Map());
+    if (!otherLines.has(line)) {
+      rememberedCount++;
+      if (otherLines.size >= MAX_LINES_PER_TEXT) {
+        otherLines.delete(otherLines.keys().next().value!);
+        rememberedCount--;
+      }
+    }
+    otherLines.set(line, facts);
+  }
+  if (rememberedCount > MAX_REMEMBERED) forgetLeastRecentlyUsed();
+}
+
+/** Forgets the least recently used statement texts until three quarters of the limit are left, in one go. */
+function forgetLeastRecentlyUsed(): void {
+  const byAge = [...rememberedFacts].sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+  for (const [key, remembered] of byAge) {
+    if (rememberedCount <= MAX_REMEMBERED * 0.75) break;
+    rememberedFacts.delete(key);
+    rememberedCount -= 1 + (remembered.otherLines?.size ?? 0);
+  }
+}
+
+function moveRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/** An expression's facts moved down `lines` lines; `resolvedFrom` points at a constant elsewhere and stays. */
+function moveExpression(value: ExprValue, lines: number): ExprValue {
+  const moved: ExprValue = { ...value, range: moveRange(value.range, lines) };
+  if (value.entries) moved.entries = moveKeywords(value.entries, lines);
+  if (value.items) moved.items = value.items.map((item) => moveExpression(item, lines));
+  return moved;
+}
+
+function moveKeywords(keywords: Record<string, KeywordArgument>, lines: number): Record<string, KeywordArgument> {
+  const moved = newArgumentRecord();
+  for (const name in keywords) {
+    const argument = keywords[name]!;
+    moved[name] = { name: argument.name, range: moveRange(argument.range, lines), nameRange: moveRange(argument.nameRange, lines), value: moveExpression(argument.value, lines) };
+  }
+  return moved;
+}
+
+function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
+  return {
+    ...facts,
+    calls: facts.calls.map((call) => ({
+      ...call,
+      range: moveRange(call.range, lines),
+      positional: call.positional.map((value) => moveExpression(value, lines)),
+      keywords: moveKeywords(call.keywords, lines),
+    })),
+    assignments: facts.assignments.map((assignment) => ({ ...assignment, range: moveRange(assignment.range, lines), value: moveExpression(assignment.value, lines) })),
+  };
+}
+
+let lastContext = '';
+
+/** The same context as last time is the same string object, so each statement compares it in one step. */
+export function internContext(context: string): string {
+  if (context !== lastContext) lastContext = context;
+  return lastContext;
+}
+
+/**
+ * What the facts of a statement depend on besides its own text: the import table and the module-level
+ * constants that have a literal value (the only ones `ExpressionReader` follows into facts).
+ */
+export function readerContext(reader: ExpressionReader): string {
+  let context = '';
+  for (const [local, qualified] of reader.imports) context += `${local}=${qualified}\n`;
+  for (const [name, node] of reader.constants) {
+    const literal = reader.literal(node);
+    if (literal === undefined) continue;
+    const { start, end } = reader.lines.of(node);
+    context += `${name}=${JSON.stringify(literal)}@${start.line}:${start.character}-${end.line}:${end.character}\n`;
+  }
+  return context;
+}
+
+/** Calls in the order `collectFacts` visits them (before their arguments), to match remembered call facts. */
+export interface ArgumentListPlace {
+  /** The call's index among the statement's call facts. */
+  call: number;
+  path: number[];
+}
+
+/** Where the argument lists of the calls under `node` are, numbering calls in the order `collectFacts` visits them. */
+export function argumentListPlaces(node: Syn, depth: number, maxDepth: number, path: number[] = [], places: ArgumentListPlace[] = [], calls = { count: 0 }): ArgumentListPlace[] {
+  if (depth > maxDepth) return places;
+  if (node.type === 'call' && node.children[0] && node.children[1]) {
+    if (node.children[1].type === 'argument_list') places.push({ call: calls.count, path: [...path, 1] });
+    calls.count++;
+  }
+  for (let i = 0; i < node.children.length; i++) {
+    path.push(i);
+    argumentListPlaces(node.children[i]!, depth + 1, maxDepth, path, places, calls);
+    path.pop();
+  }
+  return places;
+}
