@@ -88,6 +88,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         dagVariableLog.push(name);
       }
       // The DAG model reads the same keyword arguments: hand it the remembered ones instead of re-reading them.
+      remembered.argumentLists ??= argumentListPlaces(statement, depth, MAX_FACT_DEPTH);
       for (const { call, path } of remembered.argumentLists) {
         let node = statement;
         for (const index of path) node = node.children[index]!;
@@ -110,7 +111,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
       assignments: assignments.slice(firstAssignment),
       pythonCallables: callableLog.slice(firstCallable),
       dagVariables: dagVariableLog.slice(firstDagVariable),
-      argumentLists: argumentListPlaces(statement, depth, MAX_FACT_DEPTH),
+      argumentLists: null,
     });
   };
 

@@ -17,8 +17,11 @@ export interface StatementFacts {
   assignments: AssignmentFact[];
   pythonCallables: string[];
   dagVariables: string[];
-  /** Where the calls' argument lists are in the statement (child indexes from it), to hand their keywords on. */
-  argumentLists: ArgumentListPlace[];
+  /**
+   * Where the calls' argument lists are in the statement (child indexes from it), to hand their keywords
+   * on; found on the first reuse, so that an analysis whose facts are never reused does not pay for it.
+   */
+  argumentLists: ArgumentListPlace[] | null;
 }
 
 /**
