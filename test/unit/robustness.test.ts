@@ -5,23 +5,13 @@ import { test } from 'node:test';
 import { analyze, INTERNAL_ERROR_PREFIX } from '../../server/src/analyzer/analyze';
 import type { FileModel, Range } from '../../server/src/analyzer/model';
 import { createPythonParser, parsePython } from '../../server/src/analyzer/parser';
+import { seededRandom } from './random';
 
 /**
  * Feeds the analyzer thousands of damaged inputs — the model fixtures mutated and truncated at random,
  * and random bytes — from a seeded generator, so failures reproduce. The analyzer must never throw,
  * must answer each input within a second, and every range it reports must lie inside the document.
  */
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ['(', ')', '[', ']', '{', '}', ':', ',', '>>', '<<', '"', "'", 'f"', '"""', '\n', '\n    ', '    ', '\t', '#', '\\', '@task', '@dag',
   'with DAG(', 'TaskGroup(', 'chain(', 'for i in range(3):', 'def f(x):', 'return ', 'task_id=', 'lambda: ', '**', '*', '=', '.', 'é', '😀', '\r\n', '\0'];
@@ -99,7 +89,7 @@ const RANDOM_INPUTS = 600;
 
 test('the analyzer survives thousands of damaged inputs, quickly, with ranges inside the document', async () => {
   const parser = await createPythonParser();
-  const random = mulberry32(20240517);
+  const random = seededRandom(20240517);
   const inputs: string[] = [];
   for (const seed of seeds) for (let i = 0; i < MUTATIONS_PER_SEED; i++) inputs.push(mutate(seed, random));
   for (let i = 0; i < RANDOM_INPUTS; i++) inputs.push(randomText(random));

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
 import { createPythonParser, parsePython, type Parser } from '../../../server/src/analyzer/parser';
 import { lowerTree } from '../../../server/src/analyzer/syntax';
+import { seededRandom } from '../random';
 
 /**
  * Statements are copied out of the syntax tree once and reused while their text is unchanged. After
@@ -21,17 +22,6 @@ function analyzeWith(parser: Parser, text: string, cold: boolean): string {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function assertSameModel(warm: string, cold: string, what: string, text: string): void {
   if (warm === cold) return;
   let at = 0;
@@ -43,7 +33,7 @@ const INSERTS = ['x', '\n', '    ', '# note\n', ')', ':', '"', 'é', '\n\n', 't 
 
 test('edits analysed with the statement cache give the same model as a cold analysis', async () => {
   const parser = await createPythonParser();
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   const dir = path.join(process.cwd(), 'test', 'fixtures', 'model');
   for (const name of fs.readdirSync(dir).filter((file) => file.endsWith('.py'))) {
     let text = fs.readFileSync(path.join(dir, name), 'utf8');
@@ -126,7 +116,7 @@ function withoutBookkeeping(key: string, value: unknown): unknown {
 
 test('statement copies moved in place give the same syntax copy as copying afresh', async () => {
   const parser = await createPythonParser();
-  const random = mulberry32(11);
+  const random = seededRandom(11);
   let text = repetitiveDag(12);
   clearAnalysisCaches();
   const edits = ['x', '\n', ' ', '        a >> b\n', 'with TaskGroup("n") as n:\n            z = 1\n', '#'];
