@@ -116,10 +116,6 @@ export function clearStatementCache(): void {
   statementCacheChars = 0;
 }
 
-function reuseStatement(key: string): CacheEntry | undefined {
-  return statementCache.get(key);
-}
-
 /** Leaves share one empty child list; it is never pushed to (a node gets its own list when it has children). */
 const NO_CHILDREN: Syn[] = [];
 
@@ -417,7 +413,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             && !(rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type))
             && !(mayHaveMissing && cursor.currentNode.hasError)) {
             key = `${type}\u0000${start - text.lastIndexOf('\n', start - 1) - 1}\u0000${text.slice(start, end)}`;
-            const hit = useCache ? reuseStatement(key) : undefined;
+            const hit = useCache ? statementCache.get(key) : undefined;
             if (hit) {
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(placeStatement(hit, start, lowering));
