@@ -85,12 +85,12 @@ describe('in a trusted workspace', () => {
       await session.workbench.openFile('dags/daily_report.py');
       // Hovering the operator call of a task describes the task.
       const inherited = await session.workbench.hoverText('PythonOperator', {
-        line: await session.workbench.lineNumberOf('summarise = '), accept: (text) => text.includes('summarise'),
+        line: await session.workbench.lineNumberOf('summarise = '), accept: (text) => text.startsWith('summarise '),
       });
       assert.match(inherited, /PythonOperator/, `hover names the operator:\n${inherited}`);
       assert.match(inherited, /retries\W+3\b/, `hover shows retries 3 from default_args:\n${inherited}`);
       const own = await session.workbench.hoverText('BashOperator', {
-        line: await session.workbench.lineNumberOf('publish = '), accept: (text) => text.includes('publish'),
+        line: await session.workbench.lineNumberOf('publish = '), accept: (text) => text.startsWith('publish '),
       });
       assert.match(own, /BashOperator/, `hover names the operator:\n${own}`);
       assert.match(own, /retries\W+1\b/, `hover shows the task's own retries 1:\n${own}`);

@@ -325,14 +325,21 @@ export class Workbench {
    * and satisfies `accept`, so an earlier hover still fading out is never read by mistake.
    */
   async hoverText(word: string, options: { line?: number; accept: (text: string) => boolean }): Promise<string> {
-    await this.page.mouse.move(0, 0);
-    await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
-    const hover = await this.hoverWord(word, options.line);
+    let hover: Locator | null = null;
+    let hoveredAt = 0;
     return waitUntil(`the hover over ${word}`, async () => {
+      // A freshly opened editor can still shift while it settles, leaving the pointer on a neighbouring
+      // line: when the hover is not the awaited one for a while, point at the word again where it is now.
+      if (!hover || Date.now() - hoveredAt > 1_500) {
+        await this.page.mouse.move(0, 0);
+        await this.page.keyboard.press('Escape');
+        await this.page.locator('.monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+        hover = await this.hoverWord(word, options.line);
+        hoveredAt = Date.now();
+      }
       const text = normalise(await hover.innerText());
       return options.accept(text) ? text : undefined;
-    }, { describeLast: async () => normalise(await hover.innerText()) });
+    }, { describeLast: async () => (hover ? normalise(await hover.innerText()) : '(no hover shown)') });
   }
 
   /** Waits until the status bar text satisfies `accept`. */
