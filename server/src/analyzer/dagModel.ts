@@ -564,7 +564,7 @@ class DagModelBuilder {
     if (!nameNode || nameNode.type !== 'identifier' || !body) return;
     const fn: FunctionValue = {
       name: this.text(nameNode),
-      definition: decorators.length ? { ...definition, start: decorators[0]!.start } : definition,
+      definition: decorators.length ? definition.startingAt(decorators[0]!.start) : definition,
       parameters: definition.children.find((child) => child.type === 'parameters') ?? null,
       body,
       closure: scope,

@@ -42,6 +42,12 @@ function isDagWithItem(item: Syn, reader: ExpressionReader, dagVariables: Set<st
   return name !== null && classify(name)?.kind === 'dag-class';
 }
 
+/**
+ * The scope of module-level code, one object for every analysis: facts remembered with it can be handed
+ * out again as they are (scopes of functions are made afresh, since their \`taskCallable\` is settled last).
+ */
+const MODULE_SCOPE: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
+
 /** Collects calls, functions and assignments from the whole file. */
 export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFacts {
   const calls: CallFact[] = [];
@@ -50,10 +56,9 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const pythonCallables = new Set<string>();
   const functionScopes: FunctionScope[] = [];
   const dagVariables = new Set<string>();
-  const moduleScope: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
   const dagBodyScopes = new Map<CodeScope, CodeScope>();
   const context = internContext(readerContext(reader));
-  startCollection();
+  const collection = startCollection();
   /** Every name added to `pythonCallables` / `dagVariables`, in order, so a statement's additions can be replayed. */
   const callableLog: string[] = [];
   const dagVariableLog: string[] = [];
@@ -75,10 +80,18 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const line = reader.lines.position(statement.start).line;
     const remembered = recallFacts(key, line, depth, context);
     if (remembered) {
-      for (const call of remembered.calls) {
-        calls.push({ qualifiedName: call.qualifiedName, calleeText: call.calleeText, range: call.range, positional: call.positional, keywords: call.keywords, scope });
+      // Facts are never changed once made, so those of the same scope are handed out again as they are
+      // (once per analysis: two statements with the same text on one line each need their own).
+      if (remembered.scope === scope && remembered.usedIn !== collection) {
+        for (const call of remembered.calls) calls.push(call);
+        for (const assignment of remembered.assignments) assignments.push(assignment);
+      } else {
+        for (const call of remembered.calls) {
+          calls.push({ qualifiedName: call.qualifiedName, calleeText: call.calleeText, range: call.range, positional: call.positional, keywords: call.keywords, scope });
+        }
+        for (const assignment of remembered.assignments) assignments.push({ target: assignment.target, range: assignment.range, value: assignment.value, scope });
       }
-      for (const assignment of remembered.assignments) assignments.push({ target: assignment.target, range: assignment.range, value: assignment.value, scope });
+      remembered.usedIn = collection;
       for (const name of remembered.pythonCallables) {
         pythonCallables.add(name);
         callableLog.push(name);
@@ -107,6 +120,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     rememberFacts(key, line, {
       depth,
       context,
+      scope,
+      usedIn: collection,
       calls: calls.slice(firstCall),
       assignments: assignments.slice(firstAssignment),
       pythonCallables: callableLog.slice(firstCallable),
@@ -220,7 +235,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     }
     functions.push({
       name,
-      range: reader.lines.of(decorators.length ? { start: decorators[0]!.start, end: definition.end } : definition),
+      range: reader.lines.range(decorators.length ? decorators[0]!.start : definition.start, definition.end),
       nameRange: reader.lines.of(nameNode),
       bodyRange: reader.lines.of(body),
       decorators: decoratorNames,
@@ -231,7 +246,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     visit(body, scope, functionScope, depth + 1);
   };
 
-  visitChildren(root, moduleScope, null, 0);
+  visitChildren(root, MODULE_SCOPE, null, 0);
 
   // A function passed as `python_callable` runs inside a task, wherever it is defined.
   for (const { scope, parent } of functionScopes) {

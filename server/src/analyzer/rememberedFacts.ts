@@ -1,4 +1,4 @@
-import type { AssignmentFact, CallFact, ExprValue, KeywordArgument, Range } from './model';
+import type { AssignmentFact, CallFact, CodeScope, ExprValue, KeywordArgument, Range } from './model';
 import { newArgumentRecord, type ExpressionReader } from './expressions';
 import type { Syn } from './syntax';
 
@@ -13,6 +13,10 @@ import type { Syn } from './syntax';
 export interface StatementFacts {
   depth: number;
   context: string;
+  /** The scope the facts were made with; facts reused in the same scope object are handed out unchanged. */
+  scope: CodeScope;
+  /** The \`collectFacts\` call that last handed these facts out. */
+  usedIn: number;
   calls: CallFact[];
   assignments: AssignmentFact[];
   pythonCallables: string[];
@@ -41,8 +45,8 @@ let rememberedCount = 0;
 let factsCollections = 0;
 
 /** Counts `collectFacts` calls: each remembered text records the last one that used it. */
-export function startCollection(): void {
-  factsCollections++;
+export function startCollection(): number {
+  return ++factsCollections;
 }
 /** At most this many statements' facts are remembered, least recently used texts first out (several large files). */
 const MAX_REMEMBERED = 30_000;
@@ -124,6 +128,7 @@ function moveKeywords(keywords: Record<string, KeywordArgument>, lines: number):
 function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
   return {
     ...facts,
+    usedIn: 0,
     calls: facts.calls.map((call) => ({
       ...call,
       range: moveRange(call.range, lines),

@@ -2,6 +2,19 @@ import type { Language, Tree } from './parser';
 import type { Position, Range } from './model';
 
 /**
+ * Where a statement copy sits in the document. The offsets of a statement's nodes are kept relative to
+ * its anchor, so moving the statement (text was typed above it) is one write, not a walk over every node:
+ * after a keystroke half the file moves, and touching each of its nodes cost more than the rest of the
+ * syntax copy.
+ */
+interface Anchor {
+  base: number;
+}
+
+/** The anchor of nodes outside any cached statement: it never moves. */
+const DOCUMENT_ANCHOR: Anchor = { base: 0 };
+
+/**
  * A compact, plain-JavaScript copy of the parts of the tree-sitter tree the analyzer reads.
  *
  * Reading a tree-sitter node from JavaScript crosses into wasm for every property, which costs about as
@@ -12,25 +25,27 @@ import type { Position, Range } from './model';
  * text); f-strings keep their interpolations. Comments and syntax errors are collected on the side.
  *
  * Statements are cached by their text: after a keystroke, only the statements whose text changed are
- * copied again, and those that merely moved are moved in place, which keeps re-analysis of a 2,000-task
- * file within an editor's latency budget.
+ * copied again, and those that merely moved are moved by their anchor (see {@link Anchor}), which keeps
+ * re-analysis of a 2,000-task file within an editor's latency budget.
  */
-export interface Syn {
+export class Syn {
   type: string;
-  /** Offsets in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
-  start: number;
-  end: number;
+  private relativeStart: number;
+  private relativeEnd: number;
   children: Syn[];
   /** Anonymous operator and keyword tokens directly under this node, in order (`>>`, `not`, `in`). */
-  ops?: string[];
-  /** For ERROR nodes: where each of `ops` starts, to point at the unexpected token. */
-  opStarts?: number[];
+  ops: string[] | undefined;
+  /**
+   * For ERROR nodes: where each of `ops` starts (document offsets: statements with errors are never
+   * cached, so they never move).
+   */
+  opStarts: number[] | undefined;
   /**
    * For statements directly in a module or block that parsed without errors: the statement's content
    * key (its type, column and text). Equal keys mean equal subtrees up to an offset shift, which lets
    * later stages reuse what they derived from a statement last time.
    */
-  contentKey?: string;
+  contentKey: string | undefined;
   /** Statement cache bookkeeping: the lowering that last placed this statement copy in its tree. */
   placedIn: number;
   /**
@@ -38,15 +53,66 @@ export interface Syn {
    * to the block. A statement copy nested in the block may have been moved elsewhere since; this says
    * where it belongs here.
    */
-  layout?: number[];
-}
+  layout: number[] | undefined;
+  /** What the offsets are relative to: the statement's own anchor for a cached statement, else its enclosing one. */
+  readonly anchor: Anchor;
 
-/**
- * Every node gets the same fields in the same order, so the engine sees one object shape: the analyzer
- * reads nodes in its hottest loops, and mixed shapes make each of those reads slower.
- */
-function newSyn(type: string, start: number, end: number, children: Syn[]): Syn {
-  return { type, start, end, children, ops: undefined, opStarts: undefined, contentKey: undefined, placedIn: 0, layout: undefined };
+  // Every node gets the same fields in the same order, so the engine sees one object shape: the analyzer
+  // reads nodes in its hottest loops, and mixed shapes make each of those reads slower.
+  constructor(type: string, start: number, end: number, children: Syn[], anchor: Anchor) {
+    this.type = type;
+    this.relativeStart = start - anchor.base;
+    this.relativeEnd = end - anchor.base;
+    this.children = children;
+    this.ops = undefined;
+    this.opStarts = undefined;
+    this.contentKey = undefined;
+    this.placedIn = 0;
+    this.layout = undefined;
+    this.anchor = anchor;
+  }
+
+  /** Offset in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
+  get start(): number {
+    return this.relativeStart + this.anchor.base;
+  }
+
+  set start(offset: number) {
+    this.relativeStart = offset - this.anchor.base;
+  }
+
+  get end(): number {
+    return this.relativeEnd + this.anchor.base;
+  }
+
+  set end(offset: number) {
+    this.relativeEnd = offset - this.anchor.base;
+  }
+
+  /** A copy of this node alone (no children yet) for another anchor, at the same relative place. */
+  copyFor(anchor: Anchor): Syn {
+    const copy = new Syn(this.type, 0, 0, NO_CHILDREN, anchor);
+    copy.relativeStart = this.relativeStart;
+    copy.relativeEnd = this.relativeEnd;
+    copy.ops = this.ops;
+    copy.opStarts = this.opStarts;
+    copy.contentKey = this.contentKey;
+    copy.layout = this.layout;
+    return copy;
+  }
+
+  /** The same node (sharing its children) starting at `start` instead: a definition with its decorators. */
+  startingAt(start: number): Syn {
+    const copy = this.copyFor(this.anchor);
+    copy.children = this.children;
+    copy.start = start;
+    return copy;
+  }
+
+  /** The document-level view (tests compare copies this way; the bookkeeping fields differ by design). */
+  toJSON(): object {
+    return { type: this.type, start: this.start, end: this.end, children: this.children, ops: this.ops, opStarts: this.opStarts, contentKey: this.contentKey };
+  }
 }
 
 export interface RawComment {
@@ -82,8 +148,8 @@ const MAX_CACHE_CHARS = 6 * 1024 * 1024;
 
 /**
  * A cached statement. Its copies are recycled: each copy appears at most once in a lowered tree, and
- * when the statement moved (text was inserted or deleted before it) a copy's offsets are rewritten in
- * place instead of copying the subtree again. The same line of code repeated in a file (`a >> b` in
+ * when the statement moved (text was inserted or deleted before it) a copy's anchor is moved instead of
+ * copying the subtree again. The same line of code repeated in a file (`a >> b` in
  * every TaskGroup) gets one copy per occurrence.
  */
 interface CacheEntry {
@@ -177,12 +243,17 @@ function isFString(text: string, start: number): boolean {
   return false;
 }
 
-/** A deep copy of `syn` moved by `delta` (nested statements are copied too; they belong to the copy). */
-function copyMoved(syn: Syn, delta: number, depth = 0): Syn {
-  const copy = newSyn(syn.type, syn.start + delta, syn.end + delta, NO_CHILDREN);
-  if (syn.ops) copy.ops = syn.ops;
-  if (syn.opStarts) copy.opStarts = syn.opStarts.map((start) => start + delta);
-  if (syn.contentKey) copy.contentKey = syn.contentKey;
+/**
+ * A deep copy of the cached statement `statement` placed at `start`, with its own anchor (nested
+ * statements are copied too, each with its own; they belong to the copy).
+ */
+function copyStatement(statement: Syn, start: number, depth = 0): Syn {
+  const anchor: Anchor = { base: start - (statement.start - statement.anchor.base) };
+  return copyNodes(statement, anchor, depth);
+}
+
+function copyNodes(syn: Syn, anchor: Anchor, depth: number): Syn {
+  const copy = syn.copyFor(anchor);
   const layout = syn.layout;
   const count = syn.children.length;
   if (depth < MAX_SYNTAX_DEPTH && count > 0) {
@@ -190,41 +261,41 @@ function copyMoved(syn: Syn, delta: number, depth = 0): Syn {
     for (let i = 0; i < count; i++) {
       const child = syn.children[i]!;
       // A nested statement copy may sit elsewhere by now: its place comes from the block's layout.
-      const childDelta = layout ? copy.start + layout[i]! - child.start : delta;
-      children[i] = copyMoved(child, childDelta, depth + 1);
+      children[i] = child.contentKey !== undefined && layout
+        ? copyStatement(child, copy.start + layout[i]!, depth + 1)
+        : copyNodes(child, anchor, depth + 1);
     }
     copy.children = children;
-    copy.layout = layout;
   }
   return copy;
 }
 
 /**
- * Moves `syn` by `delta` in place and puts each nested statement copy where its block's layout says,
- * copying it instead when this lowering already placed it elsewhere.
+ * Moves the cached statement `statement` to `start` (its nodes follow its anchor) and puts each nested
+ * statement copy where its block's layout says, copying it instead when this lowering already placed it
+ * elsewhere.
  */
-function moveInPlace(syn: Syn, delta: number, lowering: number, depth = 0): void {
-  if (delta !== 0) {
-    syn.start += delta;
-    syn.end += delta;
-    if (syn.opStarts) syn.opStarts = syn.opStarts.map((start) => start + delta);
-  }
+function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): void {
+  statement.anchor.base += start - statement.start;
+  placeNestedStatements(statement, lowering, depth);
+}
+
+function placeNestedStatements(syn: Syn, lowering: number, depth: number): void {
   if (depth >= MAX_SYNTAX_DEPTH) return;
   const layout = syn.layout;
   const children = syn.children;
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
-    if (layout) {
+    if (layout && child.contentKey !== undefined) {
       const childStart = syn.start + layout[i]!;
-      if (child.contentKey !== undefined && child.placedIn === lowering) {
-        children[i] = copyMoved(child, childStart - child.start, depth + 1);
-        children[i]!.placedIn = lowering;
+      if (child.placedIn === lowering) {
+        children[i] = copyStatement(child, childStart, depth + 1);
       } else {
-        moveInPlace(child, childStart - child.start, lowering, depth + 1);
-        if (child.contentKey !== undefined) child.placedIn = lowering;
+        moveStatement(child, childStart, lowering, depth + 1);
       }
-    } else if (delta !== 0 || (child.children.length > 0 && HOLDS_BLOCKS.test(child.type))) {
-      moveInPlace(child, delta, lowering, depth + 1);
+      children[i]!.placedIn = lowering;
+    } else if (child.children.length > 0 && holdsBlocks(child.type)) {
+      placeNestedStatements(child, lowering, depth + 1);
     }
   }
 }
@@ -240,13 +311,13 @@ function placeStatement(entry: CacheEntry, start: number, lowering: number): Syn
     const copy = entry.copies[i]!;
     if (copy.placedIn === lowering) continue;
     entry.nextCopy = i + 1;
-    moveInPlace(copy, start - copy.start, lowering);
+    moveStatement(copy, start, lowering);
     copy.placedIn = lowering;
     return copy;
   }
   entry.nextCopy = entry.copies.length;
   const source = entry.copies[0]!;
-  const copy = copyMoved(source, start - source.start);
+  const copy = copyStatement(source, start);
   copy.placedIn = lowering;
   if (entry.copies.length < MAX_COPIES) {
     entry.copies.push(copy);
@@ -267,6 +338,16 @@ function recordLayout(block: Syn): void {
 
 /** Node types that can hold blocks (and so nested statement copies) somewhere below them. */
 const HOLDS_BLOCKS = /_statement$|_clause$|_definition$|^block$/;
+const holdsBlocksByType = new Map<string, boolean>();
+
+function holdsBlocks(type: string): boolean {
+  let holds = holdsBlocksByType.get(type);
+  if (holds === undefined) {
+    holds = HOLDS_BLOCKS.test(type);
+    holdsBlocksByType.set(type, holds);
+  }
+  return holds;
+}
 
 function rememberStatement(key: string, entry: CacheEntry): void {
   const existing = statementCache.get(key);
@@ -303,6 +384,8 @@ interface OpenStatement {
 
 interface Frame {
   syn: Syn;
+  /** The anchor of the nodes made under this one. */
+  anchor: Anchor;
   statement: OpenStatement | null;
   inErrorNode: boolean;
   inString: boolean;
@@ -321,12 +404,12 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const { types, named } = tablesFor(tree.language);
   const comments: RawComment[] = [];
   const errors: RawSyntaxError[] = [];
-  const root = newSyn('module', 0, text.length, []);
+  const root = new Syn('module', 0, text.length, [], DOCUMENT_ANCHOR);
   const cursor = tree.walk();
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
-  const frames: Frame[] = [{ syn: root, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
+  const frames: Frame[] = [{ syn: root, anchor: DOCUMENT_ANCHOR, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
   // Inner nodes of a tree without errors take their range from their first and last child: a node
   // starts where its first child does and ends where its last child does, which saves two calls into
   // tree-sitter for each of them. (Trees with errors are read plainly.)
@@ -383,11 +466,11 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
       } else if (parent.inString && type !== 'interpolation') {
         // String pieces: the value is read from the text.
       } else if (derivesRanges && RANGE_FROM_CHILDREN.has(type) && !STATEMENT_CONTAINERS.has(parent.syn.type)) {
-        const syn = newSyn(type, -1, -1, NO_CHILDREN);
+        const syn = new Syn(type, -1, -1, NO_CHILDREN, parent.anchor);
         if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
         parent.syn.children.push(syn);
         if (frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
-          frames.push({ syn, statement: null, inErrorNode: false, inString: false, startPending: true, endPending: true, lastChildEnd: -1 });
+          frames.push({ syn, anchor: parent.anchor, statement: null, inErrorNode: false, inString: false, startPending: true, endPending: true, lastChildEnd: -1 });
           descend = true;
         } else {
           syn.start = cursor.startIndex;
@@ -423,7 +506,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             }
           }
           if (!reused) {
-            const syn = newSyn(type, start, end, NO_CHILDREN);
+            const syn = new Syn(type, start, end, NO_CHILDREN, key ? { base: start } : parent.anchor);
             if (key) {
               syn.contentKey = key;
               syn.placedIn = lowering;
@@ -440,7 +523,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
               const statement: OpenStatement | null = key ? { key, entry: newEntry(syn, lowering), start, hasError: false } : null;
               if (statement) openStatements.push(statement);
-              frames.push({ syn, statement, inErrorNode: isError, inString: type === 'string', startPending: false, endPending: false, lastChildEnd: -1 });
+              frames.push({ syn, anchor: syn.anchor, statement, inErrorNode: isError, inString: type === 'string', startPending: false, endPending: false, lastChildEnd: -1 });
               descend = true;
             } else {
               parent.lastChildEnd = end;
@@ -594,7 +677,7 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(end < start ? start : end) };
   }
 
-  of(node: { start: number; end: number }): Range {
+  of(node: Syn): Range {
     return this.range(node.start, node.end);
   }
 }
