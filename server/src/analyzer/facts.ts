@@ -48,6 +48,11 @@ function isDagWithItem(item: Syn, reader: ExpressionReader, dagVariables: Set<st
  */
 const MODULE_SCOPE: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
 
+function isNamedWithItem(item: Syn): boolean {
+  const expression = item.children[0];
+  return expression?.type === 'identifier' || (expression?.type === 'as_pattern' && expression.children[0]?.type === 'identifier');
+}
+
 /** Collects calls, functions and assignments from the whole file. */
 export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFacts {
   const calls: CallFact[] = [];
@@ -175,9 +180,11 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         break;
       }
       case 'with_statement': {
-        scopeChanges++;
         const clause = node.children.find((child) => child.type === 'with_clause');
         const isDag = clause?.children.some((item) => isDagWithItem(item, reader, dagVariables)) ?? false;
+        // A DAG's body gets a scope of its own; and `with name:` depends on which names hold DAGs, which
+        // the statement's text does not tell. Other `with` statements (TaskGroups) can be remembered whole.
+        if (isDag || clause?.children.some(isNamedWithItem)) scopeChanges++;
         for (const child of node.children) {
           visit(child, child.type === 'block' && isDag ? parseTimeVariant(scope) : scope, functionScope, depth + 1);
         }

@@ -7,8 +7,8 @@ import type { Syn } from './syntax';
  * keystroke nearly every statement is unchanged, and its facts are too. They are a function of the
  * statement's content key (type, column, text), its first line (facts hold line-based ranges, never
  * offsets), its nesting depth and what the reader resolves names with (imports and literal constants).
- * Only statements that stay in the scope they start in are kept: no function, lambda, `with` or `return`
- * inside, since those give their facts scopes of their own. The scope is attached again on reuse.
+ * Only statements that stay in the scope they start in are kept: no function, lambda, DAG body or
+ * `return` inside, since those give their facts scopes of their own. The scope is attached again on reuse.
  */
 export interface StatementFacts {
   depth: number;

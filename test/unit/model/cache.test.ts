@@ -88,6 +88,48 @@ test('remembered statement facts follow changes elsewhere in the file that they 
   }
 });
 
+test('remembered TaskGroup blocks follow the DAG variables and callables around them', async () => {
+  const parser = await createPythonParser();
+  const base = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.python import PythonOperator',
+    '',
+    'def load():',
+    '    pass',
+    '',
+    'def build(dag_id):',
+    '    dag = DAG(dag_id=dag_id, schedule=None)',
+    '    with dag:',
+    '        with TaskGroup("g") as g:',
+    '            u = PythonOperator(task_id="u", python_callable=load)',
+    '            v = PythonOperator(task_id="v", python_callable=load)',
+    '            u >> v',
+    '    return dag',
+    '',
+    'with TaskGroup("loose") as loose:',
+    '    w = PythonOperator(task_id="w", python_callable=load)',
+    '',
+    'build("d")',
+    '',
+  ].join('\n');
+  const variants = [
+    base,
+    // `dag` no longer holds a DAG: the block under `with dag:` is not a DAG body any more.
+    base.replace('dag = DAG(dag_id=dag_id, schedule=None)', 'dag = dict(dag_id=dag_id)'),
+    // A task inside a group stops using the callable.
+    base.replace('task_id="v", python_callable=load', 'task_id="v", python_callable=print'),
+    base.replace('    w = PythonOperator(task_id="w", python_callable=load)', '    w = PythonOperator(task_id="w", python_callable=print)'),
+    // Lines inserted above the groups.
+    base.replace('def load():', '\n\ndef load():'),
+  ];
+  clearAnalysisCaches();
+  for (const text of [...variants, ...[...variants].reverse(), ...variants]) {
+    const warm = analyzeWith(parser, text, false);
+    const cold = analyzeWith(parser, text, true);
+    assertSameModel(warm, cold, 'variant', text);
+  }
+});
+
 /** A file where the same lines recur in many blocks, nested two deep, as generated DAGs have them. */
 function repetitiveDag(groups: number): string {
   const lines = [
