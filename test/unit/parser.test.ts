@@ -24,3 +24,27 @@ test('reparses incrementally after an edit and reflects the new text', async () 
   const next = parsePython(parser, after, tree);
   assert.equal(next.rootNode.descendantsOfType('identifier').map((node) => node!.text).join(','), 'a,bc');
 });
+
+test('reads text handed over in pieces the same as the whole string, with characters split across pieces', async () => {
+  const parser = await createPythonParser();
+  // Astral characters (two UTF-16 units) at every offset around the boundaries between pieces, and lines
+  // longer than a piece.
+  const lines: string[] = [];
+  for (let shift = 0; shift < 8; shift++) {
+    lines.push(`${'x'.repeat(240 + shift)} = "${'😀é'.repeat(20)}"  # ${'😀'.repeat(shift)}`);
+    lines.push(`value_${shift} = call(${'argument, '.repeat(40)}keyword="${'ü😀'.repeat(shift * 7)}")`);
+  }
+  const text = lines.join('\n') + '\n';
+  const pieces = parsePython(parser, text);
+  const whole = parser.parse(text)!;
+  try {
+    assert.equal(pieces.rootNode.hasError, false);
+    assert.equal(pieces.rootNode.toString(), whole.rootNode.toString());
+    assert.equal(pieces.rootNode.endIndex, text.length);
+    const identifiers = pieces.rootNode.descendantsOfType('identifier').map((node) => `${node!.startIndex}:${node!.text}`);
+    assert.deepEqual(identifiers, whole.rootNode.descendantsOfType('identifier').map((node) => `${node!.startIndex}:${node!.text}`));
+  } finally {
+    pieces.delete();
+    whole.delete();
+  }
+});
