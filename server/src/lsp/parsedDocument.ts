@@ -56,7 +56,7 @@ export class ParsedDocument {
     }
     // Tree-sitter counts rows at `\n` only, LSP also at a lone `\r`; the two agree unless the text has a
     // lone `\r`, and then the edited points would be wrong, so reparse from scratch in that rare case.
-    if (this.currentTree && changes.length > 0 && LONE_CARRIAGE_RETURN.test(this.text)) this.dropTree();
+    if (this.currentTree && changes.length > 0 && this.text.includes('\r') && LONE_CARRIAGE_RETURN.test(this.text)) this.dropTree();
     // Keep the recorded version even when an editor sends an empty change list.
     if (changes.length === 0) TextDocument.update(this.textDocument, [], version);
   }
