@@ -7,7 +7,7 @@
  * Two generations keep it bounded without bookkeeping per hit: when the current one is full it becomes
  * the previous one and the entries nobody asked for since are dropped with the old previous one.
  */
-const everyCache: ContentCache<unknown>[] = [];
+const everyCache: { clear(): void }[] = [];
 
 /** Empties every content cache, so the next analysis starts cold (for benchmarks). */
 export function clearContentCaches(): void {
@@ -29,13 +29,43 @@ export class ContentCache<V> {
 
   /** The cached value for `key`, or `compute(key)` remembered for next time. */
   get(key: string, compute: (key: string) => V): V {
-    if (this.current.has(key)) return this.current.get(key)!;
-    const value = this.previous.has(key) ? this.previous.get(key)! : compute(key);
+    // One look-up per generation: values are never undefined in practice, and one that is is only computed again.
+    const cached = this.current.get(key);
+    if (cached !== undefined) return cached;
+    const remembered = this.previous.get(key);
+    const value = remembered !== undefined ? remembered : compute(key);
     if (this.current.size >= this.maxEntriesPerGeneration) {
       this.previous = this.current;
       this.current = new Map();
     }
     this.current.set(key, value);
     return value;
+  }
+}
+
+/**
+ * Values computed from one model part that the analyzer hands on unchanged from one analysis to the
+ * next (a statement's keyword-argument records and the expressions in them), keyed by that object.
+ * Those parts are never changed once made, so an entry can only be used for the very content it was
+ * computed from; an edited statement gets new objects and misses. Weak keys bound it by what the
+ * analyzer still holds.
+ */
+export class ObjectCache<K extends object, V> {
+  private entries = new WeakMap<K, V>();
+
+  constructor() {
+    everyCache.push(this);
+  }
+
+  clear(): void {
+    this.entries = new WeakMap();
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.entries.set(key, value);
   }
 }

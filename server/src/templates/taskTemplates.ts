@@ -1,5 +1,6 @@
 import type { DagModel, ExprValue, FileModel, KeywordArgument, Position, TaskModel } from '../analyzer/model';
 import type { AirflowMajor } from '../rules/rule';
+import { ObjectCache } from './contentCache';
 import { containsJinja } from './jinja';
 import { stringLiteralOf, type DecodedString } from './pythonString';
 import { operatorTemplateSpec, type OperatorTemplateSpec } from './templateFields';
@@ -51,37 +52,103 @@ export interface StringFilter {
  */
 export function collectTaskStrings(file: FileModel, lines: LineIndex | null, filter: StringFilter = {}): TaskString[] {
   const strings: TaskString[] = [];
-  const nested: ExprValue[] = [];
-  const visit = (task: TaskModel, dag: DagModel | null) => {
-    if (task.kind === 'taskflow') return;
-    const spec = operatorTemplateSpec(task.qualifiedName);
-    const consider = (argument: KeywordArgument, value: ExprValue, templated: boolean | null) => {
-      if (filter.at && !rangeContains(value.resolvedFrom ?? value.range, filter.at)) return;
-      if (filter.source && !filter.source(sourceTextOf(value, lines), spec, templated)) return;
-      const literal = stringLiteralOf(value, lines);
-      if (!literal || literal.value.length > MAX_TEMPLATE_LENGTH) return;
-      strings.push({ task, dag, argument, value, literal, spec, templated });
-    };
-    // Object.keys: the model's argument records have no prototype, and V8 enumerates such objects faster this way than with for-in.
-    for (const name of Object.keys(task.args)) {
-      const argument = task.args[name]!;
-      const value = argument.value;
-      // Most arguments are a single value: only lists and dicts need the depth-first collection.
-      if (isStringLike(value)) {
-        consider(argument, value, spec ? spec.templateFields.includes(argument.name) : null);
-        continue;
-      }
-      if (!value.items && !value.entries) continue;
-      nested.length = 0;
-      stringValues(value, nested, 0);
-      if (nested.length === 0) continue;
-      const templated = spec ? spec.templateFields.includes(argument.name) : null;
-      for (const item of nested) consider(argument, item, templated);
-    }
-  };
-  for (const dag of file.dags) for (const task of dag.tasks) visit(task, dag);
-  for (const task of file.tasksWithoutDag) visit(task, null);
+  const cache = filter.source && !filter.at ? recordCacheFor(filter.source) : null;
+  for (const dag of file.dags) for (const task of dag.tasks) collectFromTask(task, dag, lines, filter, cache, strings);
+  for (const task of file.tasksWithoutDag) collectFromTask(task, null, lines, filter, cache, strings);
   return strings;
+}
+
+/** What a `TaskString` holds that depends only on the argument record, the operator's spec and the filter. */
+interface RecordString {
+  argument: KeywordArgument;
+  value: ExprValue;
+  literal: DecodedString;
+  templated: boolean | null;
+}
+
+/** The strings of one argument record that pass a source filter, for the spec they were chosen with. */
+interface RecordStrings {
+  spec: OperatorTemplateSpec | null;
+  strings: readonly RecordString[];
+  /** False when a string was followed to a module constant: its source is read from the document, so the entry is not kept. */
+  cacheable: boolean;
+}
+
+type SourceFilter = NonNullable<StringFilter['source']>;
+
+/**
+ * Strings already chosen and decoded, by argument record and filter. The analyzer hands an unchanged
+ * statement's records on to the next analysis, so after a keystroke nearly every task is answered from
+ * here without reading its arguments again.
+ */
+const recordCaches = new Map<SourceFilter, ObjectCache<Record<string, KeywordArgument>, RecordStrings>>();
+
+function recordCacheFor(filter: SourceFilter): ObjectCache<Record<string, KeywordArgument>, RecordStrings> {
+  let cache = recordCaches.get(filter);
+  if (!cache) {
+    // The filters are a few module-level functions; a caller passing a new closure each time must not grow the map.
+    if (recordCaches.size >= 8) recordCaches.clear();
+    recordCaches.set(filter, (cache = new ObjectCache()));
+  }
+  return cache;
+}
+
+/** The strings of one task, appended to `strings`. */
+function collectFromTask(
+  task: TaskModel,
+  dag: DagModel | null,
+  lines: LineIndex | null,
+  filter: StringFilter,
+  cache: ObjectCache<Record<string, KeywordArgument>, RecordStrings> | null,
+  strings: TaskString[],
+): void {
+  if (task.kind === 'taskflow') return;
+  const spec = operatorTemplateSpec(task.qualifiedName);
+  let found = cache?.get(task.args);
+  if (!found || found.spec !== spec) {
+    found = recordStrings(task.args, spec, lines, filter);
+    if (cache && found.cacheable) cache.set(task.args, found);
+  }
+  for (const { argument, value, literal, templated } of found.strings) {
+    strings.push({ task, dag, argument, value, literal, spec, templated });
+  }
+}
+
+const NO_STRINGS: readonly RecordString[] = [];
+
+/**
+ * The strings in one argument record that pass the filter, decoded: the arguments' own values and the
+ * items and dict values nested in them, in order.
+ */
+function recordStrings(args: Record<string, KeywordArgument>, spec: OperatorTemplateSpec | null, lines: LineIndex | null, filter: StringFilter): RecordStrings {
+  const found: RecordStrings = { spec, strings: NO_STRINGS, cacheable: true };
+  // for-in reads the record's cached key list; `Object.keys` would copy it for every task.
+  for (const name in args) {
+    const argument = args[name]!;
+    const value = argument.value;
+    // Most arguments are a single value: only lists and dicts need the depth-first collection.
+    if (isStringLike(value)) {
+      considerString(argument, value, spec ? spec.templateFields.includes(argument.name) : null, lines, filter, found);
+      continue;
+    }
+    if (!value.items && !value.entries) continue;
+    const nested: ExprValue[] = [];
+    stringValues(value, nested, 0);
+    if (nested.length === 0) continue;
+    const templated = spec ? spec.templateFields.includes(argument.name) : null;
+    for (const item of nested) considerString(argument, item, templated, lines, filter, found);
+  }
+  return found;
+}
+
+function considerString(argument: KeywordArgument, value: ExprValue, templated: boolean | null, lines: LineIndex | null, filter: StringFilter, found: RecordStrings): void {
+  if (filter.at && !rangeContains(value.resolvedFrom ?? value.range, filter.at)) return;
+  if (value.resolvedFrom) found.cacheable = false;
+  if (filter.source && !filter.source(sourceTextOf(value, lines), found.spec, templated)) return;
+  const literal = stringLiteralOf(value, lines);
+  if (!literal || literal.value.length > MAX_TEMPLATE_LENGTH) return;
+  if (found.strings === NO_STRINGS) found.strings = [];
+  (found.strings as RecordString[]).push({ argument, value, literal, templated });
 }
 
 /** The literal's source text: the expression, or the constant's value it was followed to. */
