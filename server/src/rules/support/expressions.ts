@@ -56,28 +56,51 @@ export function lastSegment(qualifiedName: string): string {
   return dot < 0 ? qualifiedName : qualifiedName.slice(dot + 1);
 }
 
-const callsByStartLine = new WeakMap<FileModel, Map<number, CallFact[]>>();
+/** Each file's calls sorted by start, when `file.calls` itself is not (it is, in document order, as the analyzer lists them). */
+const sortedCalls = new WeakMap<FileModel, readonly CallFact[]>();
 
 /**
  * The call fact written exactly at `range` (an `ExprValue` of kind `call`, a task's expression), so
- * rules can read a nested call's arguments. Indexed once per file model by start line (numbers, not
- * range strings: building a string key for each of thousands of calls cost more than the look-ups) and
- * shared by all rules.
+ * rules can read a nested call's arguments. A binary search over the calls by start position: most
+ * files ask this a handful of times per analysis, and an index by line cost more to build (a map and
+ * an array per line of thousands of calls) than all the look-ups together.
  */
 export function callAt(file: FileModel, range: Range): CallFact | undefined {
-  let index = callsByStartLine.get(file);
-  if (!index) {
-    index = new Map();
-    for (const call of file.calls) {
-      const line = call.range.start.line;
-      const onLine = index.get(line);
-      if (onLine) onLine.push(call);
-      else index.set(line, [call]);
-    }
-    callsByStartLine.set(file, index);
+  const calls = callsByStart(file);
+  const { line, character } = range.start;
+  let low = 0;
+  let high = calls.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    const start = calls[middle]!.range.start;
+    if (start.line < line || (start.line === line && start.character < character)) low = middle + 1;
+    else high = middle;
   }
-  const candidates = index.get(range.start.line);
-  return candidates?.find((call) => sameRange(call.range, range));
+  // Several calls may start at the same place (`f(x)(y)`, a chained call and its callee): take the first with the same range, as before.
+  for (let index = low; index < calls.length; index++) {
+    const call = calls[index]!;
+    if (call.range.start.line !== line || call.range.start.character !== character) break;
+    if (sameRange(call.range, range)) return call;
+  }
+  return undefined;
+}
+
+function callsByStart(file: FileModel): readonly CallFact[] {
+  let calls = sortedCalls.get(file);
+  if (!calls) {
+    calls = isSortedByStart(file.calls) ? file.calls : [...file.calls].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    sortedCalls.set(file, calls);
+  }
+  return calls;
+}
+
+function isSortedByStart(calls: readonly CallFact[]): boolean {
+  for (let index = 1; index < calls.length; index++) {
+    const previous = calls[index - 1]!.range.start;
+    const current = calls[index]!.range.start;
+    if (current.line < previous.line || (current.line === previous.line && current.character < previous.character)) return false;
+  }
+  return true;
 }
 
 /**
@@ -90,9 +113,9 @@ export function callAt(file: FileModel, range: Range): CallFact | undefined {
 export function forEachWrittenValue(file: FileModel, visit: (name: string | null, value: ExprValue) => void): void {
   for (const call of file.calls) {
     for (const value of call.positional) visitWritten(null, value, visit);
-    // Object.keys: the model's keyword records have no prototype, and V8 enumerates such objects faster this way than with for-in.
+    // for-in reads the record's cached key list; `Object.keys` would copy it for each of thousands of calls.
     const keywords = call.keywords;
-    for (const name of Object.keys(keywords)) {
+    for (const name in keywords) {
       const keyword = keywords[name]!;
       visitWritten(keyword.name, keyword.value, visit);
     }
@@ -105,7 +128,7 @@ function visitWritten(name: string | null, value: ExprValue, visit: (name: strin
   if (value.items) for (const item of value.items) visitWritten(null, item, visit);
   const entries = value.entries;
   if (entries) {
-    for (const key of Object.keys(entries)) {
+    for (const key in entries) {
       const entry = entries[key]!;
       visitWritten(entry.name, entry.value, visit);
     }
