@@ -6,25 +6,13 @@ import type { Position, Range } from '../analyzer/model';
  * plain string index within its line.
  */
 export class LineIndex {
-  private readonly lineStarts: number[];
+  /** Found on first use: the rules share one index per document text, and on most keystrokes none of them needs it. */
+  private starts: number[] | null = null;
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    if (!text.includes('\r')) {
-      // The usual case: `\n` line ends only, found by the native search rather than a loop over every character.
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', end + 1)) starts.push(end + 1);
-    } else {
-      for (let index = 0; index < text.length; index++) {
-        const code = text.charCodeAt(index);
-        if (code === 13 /* \r */) {
-          if (text.charCodeAt(index + 1) === 10) index++;
-          starts.push(index + 1);
-        } else if (code === 10 /* \n */) {
-          starts.push(index + 1);
-        }
-      }
-    }
-    this.lineStarts = starts;
+  constructor(readonly text: string) {}
+
+  private get lineStarts(): number[] {
+    return (this.starts ??= lineStartsOf(this.text));
   }
 
   get lineCount(): number {
@@ -77,6 +65,25 @@ export class LineIndex {
     const match = /\r\n|\n|\r/.exec(this.text);
     return match ? match[0] : '\n';
   }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  if (!text.includes('\r')) {
+    // The usual case: `\n` line ends only, found by the native search rather than a loop over every character.
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', end + 1)) starts.push(end + 1);
+  } else {
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 13 /* \r */) {
+        if (text.charCodeAt(index + 1) === 10) index++;
+        starts.push(index + 1);
+      } else if (code === 10 /* \n */) {
+        starts.push(index + 1);
+      }
+    }
+  }
+  return starts;
 }
 
 let lastIndex: LineIndex | null = null;
