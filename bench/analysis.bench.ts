@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     rows,
   );
   await keystrokeBreakdown();
+  await memoryWhileTyping();
   console.log('analysis ÷ parse = (cold model + rules) ÷ bare parse. Target: ≤ 1.5. "model after an edit" reuses the analyzer\'s per-statement cache.');
 }
 
@@ -117,6 +118,44 @@ async function keystrokeBreakdown(): Promise<void> {
   document.dispose();
   const names = Object.keys(stages);
   printTable('One keystroke on the 2,000-task file, by stage (median, in process)', names, [names.map((name) => formatMs(median(stages[name]!)))]);
+}
+
+/**
+ * The heap while typing on the 2,000-task file, a character at a time in different places, analysed and
+ * checked after each one: what the analyzer keeps between analyses (statement copies, facts, content
+ * caches) must stay bounded and must not keep old versions of the document alive.
+ */
+async function memoryWhileTyping(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    console.log('(heap while typing: run with --expose-gc, as `npm run bench` does)');
+    return;
+  }
+  clearAnalysisCaches();
+  clearContentCaches();
+  const text = generateDagFile(2000);
+  const document = new ParsedDocument('untitled:generated_2000.py', await createPythonParser(), text, 1);
+  const lines = text.split('\n');
+  const editable = lines.flatMap((line, index) => (line.includes('extract.sh') ? [index] : []));
+  const rows: string[][] = [];
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed / (1024 * 1024);
+  };
+  let model = analyze(document.tree(), document.text);
+  collectFindings(model, document.text, toAnalysisConfig(DEFAULT_SETTINGS, model));
+  const start = heap();
+  const EDITS = 3000;
+  for (let edit = 1; edit <= EDITS; edit++) {
+    const line = editable[(edit * 37) % editable.length]!;
+    const character = lines[line]!.indexOf('.sh') + 1;
+    document.applyChanges([{ range: { start: { line, character }, end: { line, character } }, text: 'x' }], edit + 1);
+    model = analyze(document.tree(), document.text);
+    collectFindings(model, document.text, toAnalysisConfig(DEFAULT_SETTINGS, model));
+    if (edit % 1000 === 0) rows.push([String(edit), `${heap().toFixed(0)} MB`, `${(heap() - start).toFixed(0)} MB`]);
+  }
+  document.dispose();
+  printTable(`Heap while typing on the 2,000-task file (after the first analysis: ${start.toFixed(0)} MB; document ${Math.round(text.length / 1024)} KiB)`, ['keystrokes', 'heap', 'growth'], rows);
 }
 
 void main();

@@ -1,7 +1,7 @@
 import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact } from './model';
 import type { ExpressionReader } from './expressions';
 import { classify, qualify } from './names';
-import { argumentListPlaces, internContext, readerContext, recallFacts, rememberFacts, startCollection } from './rememberedFacts';
+import { argumentListPlaces, detachStrings, internContext, readerContext, recallFacts, rememberFacts, startCollection, type StatementFacts } from './rememberedFacts';
 import type { Syn } from './syntax';
 
 /**
@@ -69,6 +69,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const dagVariableLog: string[] = [];
   /** Bumped whenever a construct is visited that gives facts a scope of their own. */
   let scopeChanges = 0;
+  let recalledAny = false;
+  const newlyRemembered: StatementFacts[] = [];
 
   const parseTimeVariant = (scope: CodeScope): CodeScope => {
     if (scope.parseTime) return scope;
@@ -85,6 +87,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const line = reader.lines.position(statement.start).line;
     const remembered = recallFacts(key, line, depth, context);
     if (remembered) {
+      recalledAny = true;
       // Facts are never changed once made, so those of the same scope are handed out again as they are
       // (once per analysis: two statements with the same text on one line each need their own).
       if (remembered.scope === scope && remembered.usedIn !== collection) {
@@ -122,7 +125,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     visitNode(statement, scope, functionScope, depth);
     // Statements without facts (`a >> b`) are cheap to visit again; only those with facts are kept.
     if (scopeChanges !== changesBefore || (calls.length === firstCall && assignments.length === firstAssignment)) return;
-    rememberFacts(key, line, {
+    const remembering: StatementFacts = {
       depth,
       context,
       scope,
@@ -132,7 +135,9 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
       pythonCallables: callableLog.slice(firstCallable),
       dagVariables: dagVariableLog.slice(firstDagVariable),
       argumentLists: null,
-    });
+    };
+    rememberFacts(key, line, remembering);
+    newlyRemembered.push(remembering);
   };
 
   const visit = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number): void => {
@@ -254,6 +259,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   };
 
   visitChildren(root, MODULE_SCOPE, null, 0);
+  // Facts newly remembered while re-analysing an edited file must not keep this version of it alive.
+  if (recalledAny) for (const remembering of newlyRemembered) detachStrings(remembering);
 
   // A function passed as `python_callable` runs inside a task, wherever it is defined.
   for (const { scope, parent } of functionScopes) {

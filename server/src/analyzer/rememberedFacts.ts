@@ -1,4 +1,5 @@
 import type { AssignmentFact, CallFact, CodeScope, ExprValue, KeywordArgument, Range } from './model';
+import { detached } from './detached';
 import { newArgumentRecord, type ExpressionReader } from './expressions';
 import type { Syn } from './syntax';
 
@@ -38,6 +39,13 @@ interface RememberedText {
   otherLines: Map<number, StatementFacts> | null;
   /** The `collectFacts` call that last used it, to forget the least recently used texts first. */
   lastUsed: number;
+  /** What it counts towards the limit: the facts kept for all its lines. */
+  weight: number;
+}
+
+/** Facts of one statement, as counted towards the limit (the same text has the same number of facts on every line). */
+function weightOf(facts: StatementFacts): number {
+  return Math.max(1, facts.calls.length + facts.assignments.length);
 }
 
 const rememberedFacts = new Map<string, RememberedText>();
@@ -48,8 +56,11 @@ let factsCollections = 0;
 export function startCollection(): number {
   return ++factsCollections;
 }
-/** At most this many statements' facts are remembered, least recently used texts first out (several large files). */
-const MAX_REMEMBERED = 30_000;
+/**
+ * At most about this many facts are remembered (a statement counts for the calls and assignments in it,
+ * at least one), least recently used texts first out: several large files.
+ */
+const MAX_REMEMBERED = 60_000;
 /** Lines remembered per statement text (a line of code repeated across a generated file). */
 const MAX_LINES_PER_TEXT = 512;
 
@@ -75,18 +86,21 @@ export function recallFacts(key: string, line: number, depth: number, context: s
 
 export function rememberFacts(key: string, line: number, facts: StatementFacts): void {
   const remembered = rememberedFacts.get(key);
+  const weight = weightOf(facts);
   if (!remembered) {
-    rememberedFacts.set(key, { line, facts, otherLines: null, lastUsed: factsCollections });
-    rememberedCount++;
+    rememberedFacts.set(key, { line, facts, otherLines: null, lastUsed: factsCollections, weight });
+    rememberedCount += weight;
   } else if (remembered.line === line) {
     remembered.facts = facts;
   } else {
     const otherLines = (remembered.otherLines ??= new Map());
     if (!otherLines.has(line)) {
-      rememberedCount++;
+      rememberedCount += weight;
+      remembered.weight += weight;
       if (otherLines.size >= MAX_LINES_PER_TEXT) {
         otherLines.delete(otherLines.keys().next().value!);
-        rememberedCount--;
+        rememberedCount -= weight;
+        remembered.weight -= weight;
       }
     }
     otherLines.set(line, facts);
@@ -100,7 +114,7 @@ function forgetLeastRecentlyUsed(): void {
   for (const [key, remembered] of byAge) {
     if (rememberedCount <= MAX_REMEMBERED * 0.75) break;
     rememberedFacts.delete(key);
-    rememberedCount -= 1 + (remembered.otherLines?.size ?? 0);
+    rememberedCount -= remembered.weight;
   }
 }
 
@@ -137,6 +151,42 @@ function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
     })),
     assignments: facts.assignments.map((assignment) => ({ ...assignment, range: moveRange(assignment.range, lines), value: moveExpression(assignment.value, lines) })),
   };
+}
+
+/**
+ * Gives the strings of remembered facts memory of their own (equal strings, so nothing that reads the
+ * facts can tell). Facts remembered while re-analysing an edited file would otherwise each keep that
+ * version of the file alive; a first analysis shares one version, which is the file as it is anyway.
+ */
+export function detachStrings(facts: StatementFacts): void {
+  for (const call of facts.calls) {
+    call.calleeText = detached(call.calleeText);
+    if (call.qualifiedName !== null) call.qualifiedName = detached(call.qualifiedName);
+    for (const value of call.positional) detachExpression(value);
+    detachKeywords(call.keywords);
+  }
+  for (const assignment of facts.assignments) {
+    assignment.target = detached(assignment.target);
+    detachExpression(assignment.value);
+  }
+  facts.pythonCallables = facts.pythonCallables.map(detached);
+  facts.dagVariables = facts.dagVariables.map(detached);
+}
+
+function detachExpression(value: ExprValue): void {
+  value.text = detached(value.text);
+  if (typeof value.value === 'string') value.value = detached(value.value);
+  if (value.qualifiedName !== undefined) value.qualifiedName = detached(value.qualifiedName);
+  if (value.entries) detachKeywords(value.entries);
+  if (value.items) for (const item of value.items) detachExpression(item);
+}
+
+function detachKeywords(keywords: Record<string, KeywordArgument>): void {
+  for (const name in keywords) {
+    const argument = keywords[name]!;
+    argument.name = detached(argument.name);
+    detachExpression(argument.value);
+  }
 }
 
 let lastContext = '';

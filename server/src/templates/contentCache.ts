@@ -1,3 +1,5 @@
+import { detached } from '../analyzer/detached';
+
 /**
  * A bounded cache of values computed from a string alone (a literal's source, a template's text).
  * The model is rebuilt on every keystroke, but almost every string in it is the same as before the
@@ -32,13 +34,15 @@ export class ContentCache<V> {
     // One look-up per generation: values are never undefined in practice, and one that is is only computed again.
     const cached = this.current.get(key);
     if (cached !== undefined) return cached;
+    // Keys are usually slices of a document: the cache keeps (and computes from) a copy of its own.
+    const ownKey = detached(key);
     const remembered = this.previous.get(key);
-    const value = remembered !== undefined ? remembered : compute(key);
+    const value = remembered !== undefined ? remembered : compute(ownKey);
     if (this.current.size >= this.maxEntriesPerGeneration) {
       this.previous = this.current;
       this.current = new Map();
     }
-    this.current.set(key, value);
+    this.current.set(ownKey, value);
     return value;
   }
 }
