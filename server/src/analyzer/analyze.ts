@@ -58,7 +58,7 @@ export function analyze(tree: Tree, text: string): FileModel {
   const syntaxErrors = describeErrors(lowered.errors, text, lines);
   const { facts: imports, table } = collectImports(lowered.root, tree, text, lines);
   if (!importsAirflow(imports)) return { ...empty, syntaxErrors };
-  const reader = new ExpressionReader(text, lines, table, moduleConstants(lowered.root, text));
+  const reader = new ExpressionReader(text, lines, table, moduleConstants(lowered.root, text), lowered.reusedStatements > 0);
   let facts: ReturnType<typeof collectFacts>;
   let model: ReturnType<typeof buildDagModel>;
   try {

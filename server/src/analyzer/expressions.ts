@@ -1,5 +1,6 @@
 import type { ExprKind, ExprValue, KeywordArgument } from './model';
 import { qualify, type ImportTable } from './names';
+import { detached } from './detached';
 import type { LineIndex, Syn } from './syntax';
 
 /** Beyond this depth nested literals are described by kind and text only. */
@@ -65,6 +66,9 @@ export function numberLiteral(node: Syn, text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
+/** The reader context of the analysis before (see `ExpressionReader.context`). */
+let lastContext = '';
+
 /** Shared by all argument records: inherits nothing, so no Python name can hit an inherited property. */
 const ARGUMENT_RECORD_PROTOTYPE = Object.create(null) as object;
 function ArgumentRecord(): void {}
@@ -78,6 +82,23 @@ ArgumentRecord.prototype = ARGUMENT_RECORD_PROTOTYPE;
  */
 export function newArgumentRecord(): Record<string, KeywordArgument> {
   return new (ArgumentRecord as unknown as new () => Record<string, KeywordArgument>)();
+}
+
+/** Gives the strings of an expression memory of their own (see `detached`); the values stay equal. */
+export function detachExpression(value: ExprValue): void {
+  value.text = detached(value.text);
+  if (typeof value.value === 'string') value.value = detached(value.value);
+  if (value.qualifiedName !== undefined) value.qualifiedName = detached(value.qualifiedName);
+  if (value.entries) detachKeywords(value.entries);
+  if (value.items) for (const item of value.items) detachExpression(item);
+}
+
+export function detachKeywords(keywords: Record<string, KeywordArgument>): void {
+  for (const name in keywords) {
+    const argument = keywords[name]!;
+    argument.name = detached(argument.name);
+    detachExpression(argument.value);
+  }
 }
 
 const KIND_BY_TYPE: Record<string, ExprKind> = {
@@ -108,7 +129,36 @@ export class ExpressionReader {
     readonly imports: ImportTable,
     /** Module-level names assigned exactly once, with the expression assigned. */
     readonly constants: Map<string, Syn>,
+    /**
+     * True when re-analysing a file seen before: what is kept with reused statement nodes then gets
+     * strings of its own, so that it does not keep this version of the document alive (see `detached`).
+     */
+    private readonly detachKept = false,
   ) {}
+
+  private contextKey: string | undefined;
+
+  /**
+   * What values read here depend on besides the text they are read from: the import table and the
+   * module-level constants that have a literal value (the only ones followed into values), with where
+   * those are. The same context as in the analysis before is the very same string, so comparing it
+   * is one step.
+   */
+  get context(): string {
+    if (this.contextKey === undefined) {
+      let context = '';
+      for (const [local, qualified] of this.imports) context += `${local}=${qualified}\n`;
+      for (const [name, node] of this.constants) {
+        const literal = this.literal(node);
+        if (literal === undefined) continue;
+        const { start, end } = this.lines.of(node);
+        context += `${name}=${JSON.stringify(literal)}@${start.line}:${start.character}-${end.line}:${end.character}\n`;
+      }
+      if (context !== lastContext) lastContext = context;
+      this.contextKey = lastContext;
+    }
+    return this.contextKey;
+  }
 
   textOf(node: Syn): string {
     return this.text.slice(node.start, node.end);
@@ -200,25 +250,21 @@ export class ExpressionReader {
   }
 
   /**
-   * Keyword arguments already read, shared by the call facts and the tasks built from the same call.
-   * A plain Map: the reader lives for one analysis, and a WeakMap costs several times more per entry.
+   * The keyword arguments of an argument list. They are kept with the node: a statement whose text did
+   * not change keeps its nodes from one analysis to the next, so unless it moved to another line or the
+   * imports or constants changed, its keywords are the ones read last time (shared by the call facts
+   * and the tasks built from the same call).
    */
-  private readonly keywordCache = new Map<Syn, Record<string, KeywordArgument>>();
-
-  /** The keyword arguments of an argument list. */
   keywords(argumentList: Syn, depth = 0): Record<string, KeywordArgument> {
     if (depth > 0) return this.readKeywords(argumentList, depth);
-    let keywords = this.keywordCache.get(argumentList);
-    if (!keywords) {
-      keywords = this.readKeywords(argumentList, 0);
-      this.keywordCache.set(argumentList, keywords);
-    }
+    const line = this.lines.lineOf(argumentList.start);
+    const context = this.context;
+    const memo = argumentList.keywordMemo;
+    if (memo !== undefined && memo.line === line && memo.context === context) return memo.keywords;
+    const keywords = this.readKeywords(argumentList, 0);
+    if (this.detachKept) detachKeywords(keywords);
+    argumentList.keywordMemo = { keywords, line, context };
     return keywords;
-  }
-
-  /** Records keyword arguments read for the same argument list by an earlier analysis (see `collectFacts`). */
-  rememberKeywords(argumentList: Syn, keywords: Record<string, KeywordArgument>): void {
-    this.keywordCache.set(argumentList, keywords);
   }
 
   private readKeywords(argumentList: Syn, depth: number): Record<string, KeywordArgument> {

@@ -1,7 +1,7 @@
 import type { AssignmentFact, CallFact, CodeScope, ExprValue, FunctionFact } from './model';
 import type { ExpressionReader } from './expressions';
 import { classify, qualify } from './names';
-import { argumentListPlaces, detachStrings, internContext, readerContext, recallFacts, rememberFacts, startCollection, type StatementFacts } from './rememberedFacts';
+import { detachStrings, recallFacts, rememberFacts, startCollection, type StatementFacts } from './rememberedFacts';
 import type { Syn } from './syntax';
 
 /**
@@ -62,7 +62,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const functionScopes: FunctionScope[] = [];
   const dagVariables = new Set<string>();
   const dagBodyScopes = new Map<CodeScope, CodeScope>();
-  const context = internContext(readerContext(reader));
+  const context = reader.context;
   const collection = startCollection();
   /** Every name added to `pythonCallables` / `dagVariables`, in order, so a statement's additions can be replayed. */
   const callableLog: string[] = [];
@@ -108,13 +108,6 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
         dagVariables.add(name);
         dagVariableLog.push(name);
       }
-      // The DAG model reads the same keyword arguments: hand it the remembered ones instead of re-reading them.
-      remembered.argumentLists ??= argumentListPlaces(statement, depth, MAX_FACT_DEPTH);
-      for (const { call, path } of remembered.argumentLists) {
-        let node = statement;
-        for (const index of path) node = node.children[index]!;
-        reader.rememberKeywords(node, remembered.calls[call]!.keywords);
-      }
       return;
     }
     const firstCall = calls.length;
@@ -134,7 +127,6 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
       assignments: assignments.slice(firstAssignment),
       pythonCallables: callableLog.slice(firstCallable),
       dagVariables: dagVariableLog.slice(firstDagVariable),
-      argumentLists: null,
     };
     rememberFacts(key, line, remembering);
     newlyRemembered.push(remembering);

@@ -1,7 +1,6 @@
 import type { AssignmentFact, CallFact, CodeScope, ExprValue, KeywordArgument, Range } from './model';
 import { detached } from './detached';
-import { newArgumentRecord, type ExpressionReader } from './expressions';
-import type { Syn } from './syntax';
+import { detachExpression, detachKeywords, newArgumentRecord } from './expressions';
 
 /**
  * The facts one statement produced, kept so the next analysis of the file can reuse them: after a
@@ -22,11 +21,6 @@ export interface StatementFacts {
   assignments: AssignmentFact[];
   pythonCallables: string[];
   dagVariables: string[];
-  /**
-   * Where the calls' argument lists are in the statement (child indexes from it), to hand their keywords
-   * on; found on the first reuse, so that an analysis whose facts are never reused does not pay for it.
-   */
-  argumentLists: ArgumentListPlace[] | null;
 }
 
 /**
@@ -173,64 +167,3 @@ export function detachStrings(facts: StatementFacts): void {
   facts.dagVariables = facts.dagVariables.map(detached);
 }
 
-function detachExpression(value: ExprValue): void {
-  value.text = detached(value.text);
-  if (typeof value.value === 'string') value.value = detached(value.value);
-  if (value.qualifiedName !== undefined) value.qualifiedName = detached(value.qualifiedName);
-  if (value.entries) detachKeywords(value.entries);
-  if (value.items) for (const item of value.items) detachExpression(item);
-}
-
-function detachKeywords(keywords: Record<string, KeywordArgument>): void {
-  for (const name in keywords) {
-    const argument = keywords[name]!;
-    argument.name = detached(argument.name);
-    detachExpression(argument.value);
-  }
-}
-
-let lastContext = '';
-
-/** The same context as last time is the same string object, so each statement compares it in one step. */
-export function internContext(context: string): string {
-  if (context !== lastContext) lastContext = context;
-  return lastContext;
-}
-
-/**
- * What the facts of a statement depend on besides its own text: the import table and the module-level
- * constants that have a literal value (the only ones `ExpressionReader` follows into facts).
- */
-export function readerContext(reader: ExpressionReader): string {
-  let context = '';
-  for (const [local, qualified] of reader.imports) context += `${local}=${qualified}\n`;
-  for (const [name, node] of reader.constants) {
-    const literal = reader.literal(node);
-    if (literal === undefined) continue;
-    const { start, end } = reader.lines.of(node);
-    context += `${name}=${JSON.stringify(literal)}@${start.line}:${start.character}-${end.line}:${end.character}\n`;
-  }
-  return context;
-}
-
-/** Calls in the order `collectFacts` visits them (before their arguments), to match remembered call facts. */
-export interface ArgumentListPlace {
-  /** The call's index among the statement's call facts. */
-  call: number;
-  path: number[];
-}
-
-/** Where the argument lists of the calls under `node` are, numbering calls in the order `collectFacts` visits them. */
-export function argumentListPlaces(node: Syn, depth: number, maxDepth: number, path: number[] = [], places: ArgumentListPlace[] = [], calls = { count: 0 }): ArgumentListPlace[] {
-  if (depth > maxDepth) return places;
-  if (node.type === 'call' && node.children[0] && node.children[1]) {
-    if (node.children[1].type === 'argument_list') places.push({ call: calls.count, path: [...path, 1] });
-    calls.count++;
-  }
-  for (let i = 0; i < node.children.length; i++) {
-    path.push(i);
-    argumentListPlaces(node.children[i]!, depth + 1, maxDepth, path, places, calls);
-    path.pop();
-  }
-  return places;
-}

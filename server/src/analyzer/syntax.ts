@@ -1,5 +1,5 @@
 import type { Language, Tree } from './parser';
-import type { Position, Range } from './model';
+import type { KeywordArgument, Position, Range } from './model';
 
 /**
  * Where a statement copy sits in the document. The offsets of a statement's nodes are kept relative to
@@ -9,6 +9,16 @@ import type { Position, Range } from './model';
  */
 interface Anchor {
   base: number;
+}
+
+/**
+ * Keyword arguments read from an argument list, with what they depend on besides its text: the line
+ * it starts on (their ranges) and the reader context (imports and constants they resolve through).
+ */
+export interface KeywordMemo {
+  keywords: Record<string, KeywordArgument>;
+  line: number;
+  context: string;
 }
 
 /** The anchor of nodes outside any cached statement: it never moves. */
@@ -56,6 +66,8 @@ export class Syn {
   layout: number[] | undefined;
   /** What the offsets are relative to: the statement's own anchor for a cached statement, else its enclosing one. */
   readonly anchor: Anchor;
+  /** For argument lists: the keyword arguments read last time, kept with the node (see `ExpressionReader.keywords`). */
+  keywordMemo: KeywordMemo | undefined;
 
   // Every node gets the same fields in the same order, so the engine sees one object shape: the analyzer
   // reads nodes in its hottest loops, and mixed shapes make each of those reads slower.
@@ -70,6 +82,7 @@ export class Syn {
     this.placedIn = 0;
     this.layout = undefined;
     this.anchor = anchor;
+    this.keywordMemo = undefined;
   }
 
   /** Offset in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
@@ -133,6 +146,8 @@ export interface LoweredFile {
   root: Syn;
   comments: RawComment[];
   errors: RawSyntaxError[];
+  /** How many statements were reused from an earlier lowering (0 for a file seen for the first time). */
+  reusedStatements: number;
 }
 
 /** Deeper nesting than this is kept as an opaque leaf, so pathological input cannot exhaust the stack later. */
@@ -425,6 +440,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   };
   const openStatements: OpenStatement[] = [];
   const lowering = ++loweringCount;
+  let reusedStatements = 0;
 
   const addComment = (comment: RawComment) => {
     comments.push(comment);
@@ -436,7 +452,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   };
 
   try {
-    if (!cursor.gotoFirstChild()) return { root, comments, errors };
+    if (!cursor.gotoFirstChild()) return { root, comments, errors, reusedStatements };
     for (;;) {
       const parent = frames[frames.length - 1]!;
       parent.lastChildEnd = -1;
@@ -503,6 +519,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
               for (const comment of hit.comments) addComment({ start: start + comment.start, end: start + comment.end });
               parent.lastChildEnd = end;
               reused = true;
+              reusedStatements++;
             }
           }
           if (!reused) {
@@ -540,7 +557,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           current.syn.end = current.lastChildEnd >= 0 ? current.lastChildEnd : cursor.endIndex;
           current.endPending = false;
         }
-        if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors };
+        if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors, reusedStatements };
         const done = frames.pop()!;
         frames[frames.length - 1]!.lastChildEnd = done.syn.end;
         if (done.inErrorNode) nameUnexpectedToken(done.syn, errors, text);
@@ -651,26 +668,34 @@ export class LineIndex {
 
   position(offset: number): Position {
     const clamped = offset < 0 ? 0 : offset > this.length ? this.length : offset;
+    const line = this.lineOfClamped(clamped);
+    return { line, character: clamped - this.lineStarts[line]! };
+  }
+
+  /** The line of `offset` (as `position(offset).line`, without making a position). */
+  lineOf(offset: number): number {
+    return this.lineOfClamped(offset < 0 ? 0 : offset > this.length ? this.length : offset);
+  }
+
+  private lineOfClamped(clamped: number): number {
     const starts = this.lineStarts;
     const last = this.lastLine;
-    if (starts[last]! <= clamped && (last + 1 === starts.length || starts[last + 1]! > clamped)) {
-      return { line: last, character: clamped - starts[last]! };
-    }
+    if (starts[last]! <= clamped && (last + 1 === starts.length || starts[last + 1]! > clamped)) return last;
     // Walking a file in order, the next lookup is most often on the next line.
     const next = last + 1;
     if (next < starts.length && starts[next]! <= clamped && (next + 1 === starts.length || starts[next + 1]! > clamped)) {
       this.lastLine = next;
-      return { line: next, character: clamped - starts[next]! };
+      return next;
     }
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= clamped) low = mid;
+      if (starts[mid]! <= clamped) low = mid;
       else high = mid - 1;
     }
     this.lastLine = low;
-    return { line: low, character: clamped - this.lineStarts[low]! };
+    return low;
   }
 
   range(start: number, end: number): Range {
