@@ -1,4 +1,5 @@
 import type { Language, Tree } from './parser';
+import { detached } from './detached';
 import type { KeywordArgument, Position, Range } from './model';
 
 /**
@@ -168,6 +169,12 @@ const MAX_CACHE_CHARS = 6 * 1024 * 1024;
  * every TaskGroup) gets one copy per occurrence.
  */
 interface CacheEntry {
+  /** The statement's content key (see {@link Syn.contentKey}); the cache itself is keyed by its text. */
+  key: string;
+  type: string;
+  column: number;
+  /** Another statement with the same text but another type or column (rare: the cache is keyed by text). */
+  otherVariant: CacheEntry | null;
   copies: Syn[];
   /** The lowering that last placed copies of this statement, which also tells how recently it was used. */
   lowering: number;
@@ -341,8 +348,24 @@ function placeStatement(entry: CacheEntry, start: number, lowering: number): Syn
   return copy;
 }
 
-function newEntry(syn: Syn, lowering: number): CacheEntry {
-  return { copies: [syn], comments: [], lowering, nextCopy: 1 };
+function newEntry(syn: Syn, key: string, type: string, column: number, lowering: number): CacheEntry {
+  return { key, type, column, otherVariant: null, copies: [syn], comments: [], lowering, nextCopy: 1 };
+}
+
+/**
+ * The cached statement with this text, type and column. The text is looked up as a slice of the
+ * document: hashing a slice reads its characters in place, where a key built by concatenation would
+ * first be copied, for every statement of the file on every keystroke.
+ */
+function cachedStatement(text: string, type: string, column: number): CacheEntry | undefined {
+  let entry = statementCache.get(text);
+  while (entry !== undefined && (entry.type !== type || entry.column !== column)) entry = entry.otherVariant ?? undefined;
+  return entry;
+}
+
+/** The statement text of a content key (after its type and column). */
+function textOfKey(key: string): string {
+  return key.slice(key.indexOf('\u0000', key.indexOf('\u0000') + 1) + 1);
 }
 
 /** Remembers where the statements of a block inside a cached statement start, relative to the block. */
@@ -364,14 +387,17 @@ function holdsBlocks(type: string): boolean {
   return holds;
 }
 
-function rememberStatement(key: string, entry: CacheEntry): void {
-  const existing = statementCache.get(key);
+function rememberStatement(entry: CacheEntry): void {
+  const text = textOfKey(entry.key);
+  const existing = cachedStatement(text, entry.type, entry.column);
   if (existing) {
     if (existing.copies.length < MAX_COPIES) existing.copies.push(...entry.copies);
     return;
   }
-  statementCache.set(key, entry);
-  statementCacheChars += key.length;
+  // The text of the key is the statement's own copy (see `lowerTree`), never a slice of the document.
+  entry.otherVariant = statementCache.get(text) ?? null;
+  statementCache.set(text, entry);
+  statementCacheChars += text.length;
   if (statementCacheChars > MAX_CACHE_CHARS) evictLeastRecentlyUsed();
 }
 
@@ -381,16 +407,15 @@ function rememberStatement(key: string, entry: CacheEntry): void {
  */
 function evictLeastRecentlyUsed(): void {
   const byAge = [...statementCache].sort(([, a], [, b]) => a.lowering - b.lowering);
-  for (const [key] of byAge) {
+  for (const [text, entry] of byAge) {
     if (statementCacheChars <= MAX_CACHE_CHARS * 0.75) break;
-    statementCache.delete(key);
-    statementCacheChars -= key.length;
+    statementCache.delete(text);
+    for (let variant: CacheEntry | null = entry; variant; variant = variant.otherVariant) statementCacheChars -= text.length;
   }
 }
 
 /** A statement being copied for the first time, to be cached once its subtree is complete. */
 interface OpenStatement {
-  key: string;
   entry: CacheEntry;
   start: number;
   /** Set when an error turns up inside: such statements are not cached. */
@@ -504,15 +529,17 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           addError({ start, end, kind: 'missing', token: type });
         } else {
           let reused = false;
-          let key: string | null = null;
+          let statementText: string | null = null;
+          let column = 0;
           // Error recovery depends on the surroundings, so statements with errors are neither reused nor kept,
           // nor are the stray pieces at the top of a file that failed to parse as a whole (each is an error);
           // the column is part of the key because indentation decides how nested lines parse.
           if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
             && !(rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type))
             && !(mayHaveMissing && cursor.currentNode.hasError)) {
-            key = `${type}\u0000${start - text.lastIndexOf('\n', start - 1) - 1}\u0000${text.slice(start, end)}`;
-            const hit = useCache ? statementCache.get(key) : undefined;
+            column = start - text.lastIndexOf('\n', start - 1) - 1;
+            statementText = text.slice(start, end);
+            const hit = useCache ? cachedStatement(statementText, type, column) : undefined;
             if (hit) {
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(placeStatement(hit, start, lowering));
@@ -523,6 +550,8 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             }
           }
           if (!reused) {
+            // A key of its own: keys outlive this version of the document (see `detached`).
+            const key = statementText === null ? null : `${type}\u0000${column}\u0000${detached(statementText)}`;
             const syn = new Syn(type, start, end, NO_CHILDREN, key ? { base: start } : parent.anchor);
             if (key) {
               syn.contentKey = key;
@@ -538,13 +567,13 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
               addError({ start, end, kind: 'unexpected', token: firstWord(text.slice(start, Math.min(end, start + 40))) });
             }
             if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
-              const statement: OpenStatement | null = key ? { key, entry: newEntry(syn, lowering), start, hasError: false } : null;
+              const statement: OpenStatement | null = key ? { entry: newEntry(syn, key, type, column, lowering), start, hasError: false } : null;
               if (statement) openStatements.push(statement);
               frames.push({ syn, anchor: syn.anchor, statement, inErrorNode: isError, inString: type === 'string', startPending: false, endPending: false, lastChildEnd: -1 });
               descend = true;
             } else {
               parent.lastChildEnd = end;
-              if (key && useCache) rememberStatement(key, newEntry(syn, lowering));
+              if (key && useCache) rememberStatement(newEntry(syn, key, type, column, lowering));
             }
           }
         }
@@ -564,7 +593,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
         if (done.syn.type === 'block' && openStatements.length > 0) recordLayout(done.syn);
         if (done.statement) {
           openStatements.pop();
-          if (!done.statement.hasError && useCache) rememberStatement(done.statement.key, done.statement.entry);
+          if (!done.statement.hasError && useCache) rememberStatement(done.statement.entry);
         }
       }
     }
