@@ -69,10 +69,34 @@ function keyOf(value: Value): DictKey | undefined {
   return value.k === 'str' || value.k === 'num' ? value.v : undefined;
 }
 
+/**
+ * The value of a literal expression (a plain string, a number, `True`, `False`, `None`) exactly as
+ * evaluating it gives, or null for anything else.
+ */
+function literalValue(node: Syn, text: string): Value | null {
+  switch (node.type) {
+    case 'string': {
+      const literal = stringLiteral(node, text);
+      return literal === null ? null : { k: 'str', v: literal };
+    }
+    case 'integer':
+    case 'float': {
+      const number = numberLiteral(node, text);
+      return number === null ? null : { k: 'num', v: number };
+    }
+    case 'true': return TRUE;
+    case 'false': return FALSE;
+    case 'none': return NONE;
+    default: return null;
+  }
+}
+
 function keyValue(key: DictKey): Value {
   return typeof key === 'string' ? { k: 'str', v: key } : { k: 'num', v: key };
 }
 const NONE: Value = { k: 'none' };
+const TRUE: Value = { k: 'bool', v: true };
+const FALSE: Value = { k: 'bool', v: false };
 
 interface FunctionValue {
   name: string;
@@ -170,14 +194,117 @@ class Scope {
   }
 }
 
-/** A call's arguments, evaluated. */
-interface EvaluatedArguments {
-  positional: Value[];
-  keywords: Map<string, Value>;
+/**
+ * What evaluating an argument list can know from its text alone: each argument's keyword name and, for
+ * literals, its value. A statement whose text did not change keeps its syntax nodes from one analysis
+ * to the next (moved in place when text before it changed), so the plan is worked out once per
+ * argument list node and reused while the node lives. Its values are never mutated; the fields below
+ * `hasDictionarySplat` remember what the last evaluation derived, each checked before it is reused.
+ */
+interface ArgumentPlan {
+  /** Per child: the keyword of a keyword argument with a value, else null. */
+  names: (string | null)[];
+  /** Per child: the value of a literal argument (a keyword argument's value, or a positional one), else null. */
+  literals: (Value | null)[];
+  /** True when no keyword is given twice. */
+  distinct: boolean;
+  /** True when a `**mapping` is passed, which can add any keyword. */
+  hasDictionarySplat: boolean;
+  /**
+   * The id last made for a task this call created inside a TaskGroup: the same group id and local id
+   * give the same full id, which then need not be built (and hashed) again.
+   */
+  lastGroupId: string | null;
+  lastLocalId: string | null;
+  lastTaskId: string | null;
+  /**
+   * The ranges of the call's last task and of its `task_id` value, with their nodes. Ranges are
+   * line-based, so they outlive edits elsewhere: the same node (same text) starting at the same line and
+   * column has the same range, which is then shared rather than made again.
+   */
+  callNode: Syn | null;
+  callRange: Range | null;
+  idNode: Syn | null;
+  idRange: Range | null;
+}
+
+/**
+ * A call's arguments, evaluated. Keywords behave as in a `Map` (a repeated keyword keeps its first place
+ * and its last value), but most calls only ever have a few looked up, so their values stay beside the
+ * argument list's plan names and a map is made only when one is needed.
+ */
+class EvaluatedArguments {
+  readonly positional: Value[] = [];
   /** True when `*args` / `**kwargs` passed values the evaluation could not list. */
-  spread: boolean;
+  spread = false;
   /** False when no argument is or holds a task, so none can pass a task's result ({@link mayHoldTasks}). */
-  mayPassTasks: boolean;
+  mayPassTasks = false;
+  /** Per argument (the plan's names): the keyword's value, undefined for other arguments. */
+  private readonly values: (Value | undefined)[];
+  private map: Map<string, Value> | null;
+
+  constructor(readonly plan: ArgumentPlan | null) {
+    this.values = plan ? new Array<Value | undefined>(plan.names.length) : [];
+    // With `**mapping` the keywords are merged in order, which a map does directly.
+    this.map = plan && !plan.hasDictionarySplat ? null : new Map();
+  }
+
+  /** Records the value of the argument at `index`, whose keyword the plan names. */
+  setArgument(index: number, value: Value): void {
+    if (this.map) this.map.set(this.plan!.names[index]!, value);
+    else this.values[index] = value;
+  }
+
+  keyword(name: string): Value | undefined {
+    if (this.map) return this.map.get(name);
+    const names = this.plan!.names;
+    for (let i = names.length - 1; i >= 0; i--) if (names[i] === name && this.values[i] !== undefined) return this.values[i];
+    return undefined;
+  }
+
+  setKeyword(name: string, value: Value): void {
+    this.keywordMap().set(name, value);
+  }
+
+  /** Calls `visit` for each keyword, in a map's order. */
+  forEachKeyword(visit: (value: Value, name: string) => void): void {
+    if (this.map || !this.plan!.distinct) {
+      this.keywordMap().forEach(visit);
+      return;
+    }
+    const names = this.plan!.names;
+    for (let i = 0; i < names.length; i++) {
+      const value = this.values[i];
+      if (value !== undefined) visit(value, names[i]!);
+    }
+  }
+
+  keywordMap(): Map<string, Value> {
+    if (!this.map) {
+      const map = new Map<string, Value>();
+      const names = this.plan!.names;
+      for (let i = 0; i < names.length; i++) {
+        const value = this.values[i];
+        if (value !== undefined) map.set(names[i]!, value);
+      }
+      this.map = map;
+    }
+    return this.map;
+  }
+}
+
+/** Argument plans by argument list node; entries go with their nodes. */
+let argumentPlans = new WeakMap<Syn, ArgumentPlan>();
+
+/** Marks an argument list evaluated once, which has no plan yet. */
+const EVALUATED_ONCE: ArgumentPlan = {
+  names: [], literals: [], distinct: true, hasDictionarySplat: false,
+  lastGroupId: null, lastLocalId: null, lastTaskId: null, callNode: null, callRange: null, idNode: null, idRange: null,
+};
+
+/** Forgets the argument plans (benchmarks use it to measure cold analyses). */
+export function clearArgumentPlans(): void {
+  argumentPlans = new WeakMap();
 }
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
@@ -246,6 +373,15 @@ class DagModelBuilder {
 
   private range(node: Syn): Range {
     return this.reader.lines.of(node);
+  }
+
+  /**
+   * Whether `range`, made for `node` by an earlier analysis, still holds: the node's text is unchanged
+   * (it is the same node), so its range is when it starts at the same line and column.
+   */
+  private atSameStart(range: Range, node: Syn): boolean {
+    const start = this.reader.lines.position(node.start);
+    return range.start.line === start.line && range.start.character === start.character;
   }
 
   /** Identifies an expression by where it is: one number per (start, end) pair of this file. */
@@ -410,7 +546,7 @@ class DagModelBuilder {
 
   /** Records the variable holding a task or DAG; one held by several different names has none. */
   private nameVariable(model: { variable: string | null }, name: string): void {
-    if (this.ambiguousVariables.has(model) || model.variable === name) return;
+    if (model.variable === name || (model.variable === null && this.ambiguousVariables.has(model))) return;
     if (model.variable === null) {
       model.variable = name;
     } else {
@@ -672,7 +808,10 @@ class DagModelBuilder {
   private eval(node: Syn, scope: Scope, depth = 0, position: 'with' | 'value' = 'value'): Value {
     this.tick();
     if (depth > MAX_EXPRESSION_DEPTH) return UNKNOWN;
+    // Cases are tried in order: the most frequent types come first.
     switch (node.type) {
+      case 'call':
+        return this.evalCall(node, scope, depth, position);
       case 'identifier': {
         const name = this.text(node);
         const found = scope.lookup(name);
@@ -751,8 +890,6 @@ class DagModelBuilder {
         return this.evalAttribute(node, scope, depth);
       case 'subscript':
         return this.evalSubscript(node, scope, depth);
-      case 'call':
-        return this.evalCall(node, scope, depth, position);
       case 'named_expression': {
         const [target, value] = node.children;
         if (!target || !value) return UNKNOWN;
@@ -1041,46 +1178,110 @@ class DagModelBuilder {
   // ---- calls -------------------------------------------------------------------------------------
 
   private evalArguments(argumentList: Syn | undefined, scope: Scope, depth: number): EvaluatedArguments {
-    const positional: Value[] = [];
-    const keywords = new Map<string, Value>();
-    let spread = false;
     if (!argumentList || argumentList.type !== 'argument_list') {
-      if (argumentList) positional.push(this.eval(argumentList, scope, depth + 1));
-      return { positional, keywords, spread, mayPassTasks: positional.some(mayHoldTasks) };
+      const args = new EvaluatedArguments(null);
+      if (argumentList) {
+        const value = this.eval(argumentList, scope, depth + 1);
+        args.positional.push(value);
+        args.mayPassTasks = mayHoldTasks(value);
+      }
+      return args;
     }
+    const plan = this.argumentPlan(argumentList);
+    const args = new EvaluatedArguments(plan);
+    const positional = args.positional;
+    const children = argumentList.children;
     let mayPassTasks = false;
-    for (const argument of argumentList.children) {
+    for (let i = 0; i < children.length; i++) {
+      const argument = children[i]!;
+      const literal = plan ? plan.literals[i]! : null;
       if (argument.type === 'keyword_argument') {
-        const [name, value] = argument.children;
-        if (!name || !value) continue;
-        const evaluated = this.eval(value, scope, depth + 1);
-        keywords.set(this.text(name), evaluated);
+        const nameNode = argument.children[0];
+        const valueNode = argument.children[1];
+        if (!nameNode || !valueNode) continue;
+        const evaluated = literal !== null ? this.literalArgument(literal, depth) : this.eval(valueNode, scope, depth + 1);
+        if (plan) args.setArgument(i, evaluated);
+        else args.setKeyword(this.text(nameNode), evaluated);
         mayPassTasks ||= mayHoldTasks(evaluated);
       } else if (argument.type === 'list_splat') {
         const inner = argument.children[0] ? this.iterate(this.eval(argument.children[0], scope, depth + 1)) : null;
         if (inner) positional.push(...inner);
-        else spread = true;
+        else args.spread = true;
         mayPassTasks ||= inner !== null && inner.some(mayHoldTasks);
       } else if (argument.type === 'dictionary_splat') {
         const inner = argument.children[0] ? this.eval(argument.children[0], scope, depth + 1) : UNKNOWN;
-        if (inner.k === 'dict') for (const [key, value] of inner.entries) if (typeof key === 'string') keywords.set(key, value);
-        spread = true;
+        if (inner.k === 'dict') for (const [key, value] of inner.entries) if (typeof key === 'string') args.setKeyword(key, value);
+        args.spread = true;
         mayPassTasks ||= mayHoldTasks(inner);
       } else {
-        const evaluated = this.eval(argument, scope, depth + 1);
+        const evaluated = literal !== null ? this.literalArgument(literal, depth) : this.eval(argument, scope, depth + 1);
         positional.push(evaluated);
         mayPassTasks ||= mayHoldTasks(evaluated);
       }
     }
-    return { positional, keywords, spread, mayPassTasks };
+    args.mayPassTasks = mayPassTasks;
+    return args;
+  }
+
+  /** An argument's literal value, counted and depth-limited as evaluating its expression would be. */
+  private literalArgument(literal: Value, depth: number): Value {
+    this.tick();
+    return depth + 1 > MAX_EXPRESSION_DEPTH ? UNKNOWN : literal;
+  }
+
+  /**
+   * The plan of an argument list (see {@link ArgumentPlan}), worked out when the list is evaluated a
+   * second time: null the first time, as most lists of a file analysed once are evaluated only once.
+   */
+  private argumentPlan(argumentList: Syn): ArgumentPlan | null {
+    const children = argumentList.children;
+    let plan = argumentPlans.get(argumentList);
+    if (plan === undefined) {
+      argumentPlans.set(argumentList, EVALUATED_ONCE);
+      return null;
+    }
+    if (plan === EVALUATED_ONCE || plan.names.length !== children.length) {
+      const names: (string | null)[] = [];
+      const literals: (Value | null)[] = [];
+      const text = this.reader.text;
+      let hasDictionarySplat = false;
+      let keywordCount = 0;
+      for (const argument of children) {
+        if (argument.type === 'keyword_argument') {
+          const name = argument.children[0];
+          const value = argument.children[1];
+          const keyword = name && value ? text.slice(name.start, name.end) : null;
+          if (keyword !== null) keywordCount++;
+          names.push(keyword);
+          literals.push(value ? literalValue(value, text) : null);
+        } else {
+          if (argument.type === 'dictionary_splat') hasDictionarySplat = true;
+          names.push(null);
+          literals.push(literalValue(argument, text));
+        }
+      }
+      const distinct = keywordCount < 2 || (names.length <= 16
+        ? names.every((name, index) => name === null || names.indexOf(name) === index)
+        : new Set(names).size - (keywordCount < names.length ? 1 : 0) === keywordCount);
+      plan = { names, literals, distinct, hasDictionarySplat, lastGroupId: null, lastLocalId: null, lastTaskId: null, callNode: null, callRange: null, idNode: null, idRange: null };
+      argumentPlans.set(argumentList, plan);
+    }
+    return plan;
   }
 
   /**
    * The expression passed as keyword `name` in an argument list (the last one when repeated), found
-   * in place: only a few keywords' expressions are ever needed, so none are collected up front.
+   * with the list's plan when there is one, else in place: only a few keywords' expressions are ever
+   * needed, so none are collected up front.
    */
-  private keywordNode(argumentList: Syn | null | undefined, name: string): Syn | undefined {
+  private keywordNode(argumentList: Syn | null | undefined, name: string, plan: ArgumentPlan | null = null): Syn | undefined {
     if (!argumentList || argumentList.type !== 'argument_list') return undefined;
+    if (plan !== null) {
+      // The plan has the names already: no text to compare.
+      const names = plan.names;
+      for (let i = names.length - 1; i >= 0; i--) if (names[i] === name) return argumentList.children[i]!.children[1];
+      return undefined;
+    }
     const text = this.reader.text;
     const children = argumentList.children;
     for (let i = children.length - 1; i >= 0; i--) {
@@ -1134,7 +1335,7 @@ class DagModelBuilder {
       }
       case 'label': {
         const args = this.evalArguments(argumentList, scope, depth);
-        const label = args.positional[0] ?? args.keywords.get('label');
+        const label = args.positional[0] ?? args.keyword('label');
         return { k: 'label', text: label?.k === 'str' ? label.v : null, ups: [], downs: [], viaGroup: false };
       }
       default:
@@ -1181,7 +1382,7 @@ class DagModelBuilder {
       }
       case 'enumerate': {
         const items = first ? this.iterate(first) : null;
-        const start = second ?? args.keywords.get('start');
+        const start = second ?? args.keyword('start');
         const offset = start?.k === 'num' ? start.v : 0;
         return items ? { k: 'list', items: items.map((item, index) => ({ k: 'list', items: [{ k: 'num', v: index + offset }, item] })) } : UNKNOWN;
       }
@@ -1230,7 +1431,7 @@ class DagModelBuilder {
             dynamic = true;
           }
         }
-        for (const [key, value] of args.keywords) entries.set(key, value);
+        for (const [key, value] of args.keywordMap()) entries.set(key, value);
         return { k: 'dict', entries, syn: argumentList ?? null, form: 'dict-call', dynamic, ...(inherited ? { inherited } : {}) };
       }
       default:
@@ -1242,8 +1443,8 @@ class DagModelBuilder {
     if (self.k === 'task' || self.k === 'group') {
       if (name === 'set_downstream' || name === 'set_upstream') {
         const args = this.evalArguments(argumentList, scope, depth);
-        const other = args.positional[0] ?? args.keywords.get('task_or_task_list') ?? UNKNOWN;
-        const modifier = args.keywords.get('edge_modifier') ?? args.positional[1];
+        const other = args.positional[0] ?? args.keyword('task_or_task_list') ?? UNKNOWN;
+        const modifier = args.keyword('edge_modifier') ?? args.positional[1];
         const label = modifier?.k === 'label' ? modifier.text : null;
         if (name === 'set_downstream') this.connect(self, other, node, label, null, argumentList ?? null);
         else this.connect(other, self, node, label, argumentList ?? null, null);
@@ -1261,7 +1462,7 @@ class DagModelBuilder {
         self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
         for (let group = self.task.group; group; group = group.parent) group.shape++;
         if (name === 'as_teardown') {
-          const setups = args.keywords.get('setups');
+          const setups = args.keyword('setups');
           if (setups) this.connect(setups, self, node, null, null, null);
         }
         return self;
@@ -1313,7 +1514,7 @@ class DagModelBuilder {
     if (self.k === 'str') {
       const [first, second] = args.positional;
       switch (name) {
-        case 'format': return strFormat(self.v, args.positional, args.keywords);
+        case 'format': return strFormat(self.v, args);
         case 'upper': return { k: 'str', v: self.v.toUpperCase() };
         case 'lower': return { k: 'str', v: self.v.toLowerCase() };
         case 'strip': return { k: 'str', v: self.v.trim() };
@@ -1347,14 +1548,14 @@ class DagModelBuilder {
     }
   }
 
-  private bindParameters(fn: FunctionValue, args: { positional: Value[]; keywords: Map<string, Value> }): Scope {
+  private bindParameters(fn: FunctionValue, args: EvaluatedArguments): Scope {
     const local = new Scope(fn.closure);
     let index = 0;
     for (const parameter of fn.parameters?.children ?? []) {
       switch (parameter.type) {
         case 'identifier': {
           const name = this.text(parameter);
-          local.vars.set(name, args.keywords.get(name) ?? args.positional[index] ?? UNKNOWN);
+          local.vars.set(name, args.keyword(name) ?? args.positional[index] ?? UNKNOWN);
           index++;
           break;
         }
@@ -1362,7 +1563,7 @@ class DagModelBuilder {
           const identifier = parameter.children[0];
           if (identifier?.type === 'identifier') {
             const name = this.text(identifier);
-            local.vars.set(name, args.keywords.get(name) ?? args.positional[index] ?? UNKNOWN);
+            local.vars.set(name, args.keyword(name) ?? args.positional[index] ?? UNKNOWN);
             index++;
           }
           break;
@@ -1373,7 +1574,7 @@ class DagModelBuilder {
           const defaultNode = parameter.children[parameter.children.length - 1];
           if (identifier?.type === 'identifier') {
             const name = this.text(identifier);
-            const given = args.keywords.get(name) ?? args.positional[index];
+            const given = args.keyword(name) ?? args.positional[index];
             local.vars.set(name, given ?? (defaultNode ? this.eval(defaultNode, fn.closure) : UNKNOWN));
             index++;
           }
@@ -1387,7 +1588,7 @@ class DagModelBuilder {
         }
         case 'dictionary_splat_pattern': {
           const identifier = parameter.children[0];
-          if (identifier) local.vars.set(this.text(identifier), { k: 'dict', entries: new Map(args.keywords), syn: null, form: 'literal', dynamic: false });
+          if (identifier) local.vars.set(this.text(identifier), { k: 'dict', entries: new Map(args.keywordMap()), syn: null, form: 'literal', dynamic: false });
           break;
         }
         default:
@@ -1419,7 +1620,7 @@ class DagModelBuilder {
     const evaluated = this.evalArguments(argumentList ?? undefined, scope, depth);
     const notes: [string, Syn][] = [];
     const idNode = this.keywordNode(argumentList, 'dag_id') ?? argumentList?.children.find((child) => child.type !== 'keyword_argument' && child.type !== 'comment');
-    const idValue = evaluated.keywords.get('dag_id') ?? evaluated.positional[0];
+    const idValue = evaluated.keyword('dag_id') ?? evaluated.positional[0];
     let dagId: string | null = defaultId;
     let dagIdRange: Range | null = null;
     if (idValue) {
@@ -1430,14 +1631,14 @@ class DagModelBuilder {
     const scheduleName = args['schedule'] ? 'schedule' : args['schedule_interval'] ? 'schedule_interval' : args['timetable'] ? 'timetable' : null;
     let schedule: string | null = null;
     if (scheduleName) {
-      const value = evaluated.keywords.get(scheduleName);
+      const value = evaluated.keyword(scheduleName);
       schedule = value?.k === 'str' ? value.v : args[scheduleName]!.value.text;
     }
-    const catchupValue = evaluated.keywords.get('catchup');
+    const catchupValue = evaluated.keyword('catchup');
     const catchup = catchupValue?.k === 'bool' ? catchupValue.v : null;
     let defaultArgs: DefaultArgs | null = null;
     const defaultArgsNode = this.keywordNode(argumentList, 'default_args');
-    if (defaultArgsNode) defaultArgs = this.defaultArgs(defaultArgsNode, evaluated.keywords.get('default_args') ?? UNKNOWN);
+    if (defaultArgsNode) defaultArgs = this.defaultArgs(defaultArgsNode, evaluated.keyword('default_args') ?? UNKNOWN);
     return { dagId, dagIdRange, argumentsRange: argumentList ? this.range(argumentList) : null, args, defaultArgs, schedule, catchup, notes };
   }
 
@@ -1505,10 +1706,10 @@ class DagModelBuilder {
     let groupIdNode = this.keywordNode(argumentList, 'group_id');
     for (const extra of extraArguments) {
       const more = this.evalArguments(extra, scope, depth);
-      for (const [key, value] of more.keywords) evaluated.keywords.set(key, value);
+      more.forEachKeyword((value, key) => evaluated.setKeyword(key, value));
       groupIdNode = this.keywordNode(extra, 'group_id') ?? groupIdNode;
     }
-    const idValue = evaluated.keywords.get('group_id') ?? evaluated.positional[0];
+    const idValue = evaluated.keyword('group_id') ?? evaluated.positional[0];
     let localId = fallbackId;
     let dynamicId = false;
     if (idValue) {
@@ -1520,11 +1721,11 @@ class DagModelBuilder {
       localId = clip(this.text(idNode));
       dynamicId = true;
     }
-    const parentValue = evaluated.keywords.get('parent_group');
-    const dagValue = evaluated.keywords.get('dag');
+    const parentValue = evaluated.keyword('parent_group');
+    const dagValue = evaluated.keyword('dag');
     const parent = parentValue?.k === 'group' ? parentValue.group : this.context.group;
     const dag = dagValue?.k === 'dag' ? dagValue.dag : parent?.dag ?? this.context.dag;
-    const prefixValue = evaluated.keywords.get('prefix_group_id');
+    const prefixValue = evaluated.keyword('prefix_group_id');
     const prefixGroupId = prefixValue?.k === 'bool' ? prefixValue.v : true;
     let groupId = parent ? childId(parent, localId) : localId;
     if (dag && isIdTaken(dag, groupId) && addSuffix) {
@@ -1559,7 +1760,7 @@ class DagModelBuilder {
     if (created.k !== 'group') return UNKNOWN;
     const args = this.evalArguments(argumentList, scope, depth);
     if (this.context.callDepth >= MAX_CALL_DEPTH) return created;
-    const local = this.bindParameters(callee.fn, mapped ? { positional: [], keywords: new Map() } : args);
+    const local = this.bindParameters(callee.fn, mapped ? new EvaluatedArguments(null) : args);
     const saved = this.context;
     this.context = { ...saved, group: created.group, dag: created.group.dag ?? saved.dag, callDepth: saved.callDepth + 1 };
     let result: Value = NONE;
@@ -1634,12 +1835,12 @@ class DagModelBuilder {
     const evaluated = this.evalArguments(argumentList, scope, depth);
     const expandArgs = expand ? this.evalArguments(expand.argumentList ?? undefined, scope, depth) : null;
     const args = argumentList?.type === 'argument_list' ? this.reader.keywords(argumentList) : newArgumentRecord();
-    const groupValue = evaluated.keywords.get('task_group');
-    const dagValue = evaluated.keywords.get('dag');
+    const groupValue = evaluated.keyword('task_group');
+    const dagValue = evaluated.keyword('dag');
     const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
     const dag = this.owningDag(dagValue, group);
-    const idNode = this.keywordNode(argumentList, 'task_id');
-    const idValue = evaluated.keywords.get('task_id');
+    const idNode = this.keywordNode(argumentList, 'task_id', evaluated.plan);
+    const idValue = evaluated.keyword('task_id');
     let localTaskId: string;
     let dynamicId = false;
     if (idValue?.k === 'str') {
@@ -1653,27 +1854,49 @@ class DagModelBuilder {
       dynamicId = true;
       this.note(`\`${spec.name}\` has no statically known task_id`, node, dag);
     }
-    const callableValue = evaluated.keywords.get('python_callable');
+    const callableValue = evaluated.keyword('python_callable');
     const fn = callableValue?.k === 'function' ? callableValue.fn : callableValue?.k === 'taskflow' ? callableValue.flow.fn : null;
+    const plan = evaluated.plan;
+    let taskIdRange: Range | null = null;
+    if (idNode && plan) {
+      if (plan.idNode !== idNode || !this.atSameStart(plan.idRange!, idNode)) {
+        plan.idNode = idNode;
+        plan.idRange = this.range(idNode);
+      }
+      taskIdRange = plan.idRange;
+    } else if (idNode) {
+      taskIdRange = this.range(idNode);
+    }
+    const rangeNode = expand ? expand.call : node;
+    let range: Range;
+    if (plan) {
+      if (plan.callNode !== rangeNode || !this.atSameStart(plan.callRange!, rangeNode)) {
+        plan.callNode = rangeNode;
+        plan.callRange = this.range(rangeNode);
+      }
+      range = plan.callRange!;
+    } else {
+      range = this.range(rangeNode);
+    }
     const model: TaskModel = {
-      taskId: group ? childId(group, localTaskId) : localTaskId,
+      taskId: group ? childTaskId(group, localTaskId, plan) : localTaskId,
       localTaskId,
-      taskIdRange: idNode ? this.range(idNode) : null,
+      taskIdRange,
       operator: spec.name,
       qualifiedName: spec.qualifiedName,
       kind: spec.kind,
       mapped: expand !== null,
       role: null,
       group: group?.model.groupId ?? null,
-      range: this.range(expand ? expand.call : node),
+      range,
       args,
       variable: null,
       callable: fn ? this.callableOf(fn) : null,
       dynamicId: dynamicId || this.context.inDynamicLoop && !idValue,
     };
     const task = this.registerTask(model, dag, group);
-    if (evaluated.mayPassTasks) this.dataDependencies(task, node, evaluated.keywords);
-    if (expandArgs?.mayPassTasks) this.dataDependencies(task, expand!.call, expandArgs.keywords, expandArgs.positional);
+    if (evaluated.mayPassTasks) this.dataDependencies(task, node, evaluated);
+    if (expandArgs?.mayPassTasks) this.dataDependencies(task, expand!.call, expandArgs, expandArgs.positional);
     return { k: 'task', task };
   }
 
@@ -1692,17 +1915,17 @@ class DagModelBuilder {
     const decoratorArgs = flow.decoratorArguments ? this.evalArguments(flow.decoratorArguments, flow.fn?.closure ?? scope, depth) : null;
     const args = newArgumentRecord();
     if (flow.decoratorArguments?.type === 'argument_list') Object.assign(args, this.reader.keywords(flow.decoratorArguments));
-    let idValue = decoratorArgs?.keywords.get('task_id');
+    let idValue = decoratorArgs?.keyword('task_id');
     let idNode = this.keywordNode(flow.decoratorArguments, 'task_id');
-    let groupValue = decoratorArgs?.keywords.get('task_group');
-    let dagValue = decoratorArgs?.keywords.get('dag');
+    let groupValue = decoratorArgs?.keyword('task_group');
+    let dagValue = decoratorArgs?.keyword('dag');
     for (const override of flow.overrides) {
       Object.assign(args, this.reader.keywords(override));
       const overrideArgs = this.evalArguments(override, scope, depth);
-      idValue = overrideArgs.keywords.get('task_id') ?? idValue;
+      idValue = overrideArgs.keyword('task_id') ?? idValue;
       idNode = this.keywordNode(override, 'task_id') ?? idNode;
-      groupValue = overrideArgs.keywords.get('task_group') ?? groupValue;
-      dagValue = overrideArgs.keywords.get('dag') ?? dagValue;
+      groupValue = overrideArgs.keyword('task_group') ?? groupValue;
+      dagValue = overrideArgs.keyword('dag') ?? dagValue;
     }
     const group = groupValue?.k === 'group' ? groupValue.group : this.contextGroupFor(dagValue);
     const dag = this.owningDag(dagValue, group);
@@ -1744,9 +1967,9 @@ class DagModelBuilder {
     };
     const task = this.registerTask(model, dag, group);
     if (partial && (partial.mayPassTasks || evaluated.mayPassTasks)) {
-      this.dataDependencies(task, node, evaluated.positional, evaluated.keywords, partial.positional, partial.keywords);
+      this.dataDependencies(task, node, evaluated.positional, evaluated, partial.positional, partial);
     } else if (evaluated.mayPassTasks) {
-      this.dataDependencies(task, node, evaluated.positional, evaluated.keywords);
+      this.dataDependencies(task, node, evaluated.positional, evaluated);
     }
     return { k: 'task', task };
   }
@@ -1755,13 +1978,15 @@ class DagModelBuilder {
    * TaskFlow results (XComArgs) passed as arguments make the receiving task downstream of their producer.
    * `argumentGroups` are positional and keyword arguments, in the order their producers are linked.
    */
-  private dataDependencies(task: TaskRecord, node: Syn, ...argumentGroups: (Value[] | Map<string, Value>)[]): void {
+  private dataDependencies(task: TaskRecord, node: Syn, ...argumentGroups: (Value[] | EvaluatedArguments)[]): void {
     let producers: Set<TaskRecord> | null = null;
     for (const group of argumentGroups) {
       if (Array.isArray(group)) {
         for (const value of group) producers = collectProducers(value, producers, 0);
       } else {
-        for (const [name, value] of group) if (name !== 'dag' && name !== 'task_group') producers = collectProducers(value, producers, 0);
+        group.forEachKeyword((value, name) => {
+          if (name !== 'dag' && name !== 'task_group') producers = collectProducers(value, producers, 0);
+        });
       }
     }
     if (producers) for (const producer of producers) if (producer !== task) this.addEdge(producer, task, null, node, 'data');
@@ -1922,6 +2147,18 @@ function kindOfOperator(name: string, qualifiedName: string): TaskKind {
 /** Airflow's `TaskGroup.child_id`: prefix with the group's id unless it set `prefix_group_id=False`. */
 function childId(group: GroupRecord, label: string): string {
   return group.model.prefixGroupId ? `${group.model.groupId}.${label}` : label;
+}
+
+/** {@link childId} for a task created by a call with `plan`, reusing the id the call made last time when it is the same. */
+function childTaskId(group: GroupRecord, localId: string, plan: ArgumentPlan | null): string {
+  if (!plan || !group.model.prefixGroupId) return childId(group, localId);
+  const groupId = group.model.groupId;
+  if (plan.lastTaskId === null || plan.lastGroupId !== groupId || plan.lastLocalId !== localId) {
+    plan.lastGroupId = groupId;
+    plan.lastLocalId = localId;
+    plan.lastTaskId = childId(group, localId);
+  }
+  return plan.lastTaskId;
 }
 
 /**
@@ -2097,7 +2334,8 @@ function percentFormat(template: string, argument: Value): Value {
   return known && index === values.length ? { k: 'str', v: result } : UNKNOWN;
 }
 
-function strFormat(template: string, positional: Value[], keywords: Map<string, Value>): Value {
+function strFormat(template: string, args: EvaluatedArguments): Value {
+  const positional = args.positional;
   let index = 0;
   let known = true;
   const result = template.replace(/\{\{|\}\}|\{([^{}!:]*)(![rsa])?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
@@ -2106,7 +2344,7 @@ function strFormat(template: string, positional: Value[], keywords: Map<string, 
     let value: Value | undefined;
     if (field === undefined || field === '') value = positional[index++];
     else if (/^\d+$/.test(field)) value = positional[Number(field)];
-    else value = keywords.get(field);
+    else value = args.keyword(field);
     const formatted = value ? formatValue(value, spec ?? '', conversion ?? '') : null;
     if (formatted === null) known = false;
     return formatted ?? whole;
