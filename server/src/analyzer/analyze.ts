@@ -1,6 +1,6 @@
 import type { CallFact, CommentFact, DagModel, DynamicNote, FileModel, FunctionFact, Range, SyntaxErrorFact } from './model';
 import { ExpressionReader, moduleConstants } from './expressions';
-import { buildDagModel } from './dagModel';
+import { buildDagModel, clearArgumentPlans } from './dagModel';
 import { collectFacts } from './facts';
 import { clearFactsCache } from './rememberedFacts';
 import { classify, collectImports, importsAirflow } from './names';
@@ -11,10 +11,11 @@ import errorsQuerySource from './queries/errors.scm';
 /** Starts the reason of the note recorded when the analyzer itself failed on a file. */
 export const INTERNAL_ERROR_PREFIX = 'the analyzer failed on this file';
 
-/** Forgets what earlier analyses left for reuse (statement copies, statement facts), so the next one starts cold. */
+/** Forgets what earlier analyses left for reuse (statement copies, statement facts, argument plans), so the next one starts cold. */
 export function clearAnalysisCaches(): void {
   clearStatementCache();
   clearFactsCache();
+  clearArgumentPlans();
 }
 
 /** Files longer than this (in UTF-16 code units) are not analysed; no DAG file is anywhere near it. */

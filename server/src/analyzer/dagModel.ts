@@ -1,6 +1,7 @@
 import type {
   DagModel, DefaultArgs, DynamicNote, EdgeKind, GroupModel, KeywordArgument, Range, TaskKind, TaskModel,
 } from './model';
+import { detached } from './detached';
 import type { ExpressionReader } from './expressions';
 import { newArgumentRecord, numberLiteral, stringLiteral } from './expressions';
 import { classify, shortName, type AirflowConstruct } from './names';
@@ -95,6 +96,11 @@ function keyValue(key: DictKey): Value {
   return typeof key === 'string' ? { k: 'str', v: key } : { k: 'num', v: key };
 }
 const NONE: Value = { k: 'none' };
+/** A literal's value for keeping past this analysis: a string value gets memory of its own (see `detached`). */
+function detachedValue(value: Value | null): Value | null {
+  return value !== null && value.k === 'str' ? { k: 'str', v: detached(value.v) } : value;
+}
+
 const TRUE: Value = { k: 'bool', v: true };
 const FALSE: Value = { k: 'bool', v: false };
 
@@ -1250,14 +1256,14 @@ class DagModelBuilder {
         if (argument.type === 'keyword_argument') {
           const name = argument.children[0];
           const value = argument.children[1];
-          const keyword = name && value ? text.slice(name.start, name.end) : null;
+          const keyword = name && value ? detached(text.slice(name.start, name.end)) : null;
           if (keyword !== null) keywordCount++;
           names.push(keyword);
-          literals.push(value ? literalValue(value, text) : null);
+          literals.push(value ? detachedValue(literalValue(value, text)) : null);
         } else {
           if (argument.type === 'dictionary_splat') hasDictionarySplat = true;
           names.push(null);
-          literals.push(literalValue(argument, text));
+          literals.push(detachedValue(literalValue(argument, text)));
         }
       }
       const distinct = keywordCount < 2 || (names.length <= 16
@@ -2154,9 +2160,10 @@ function childTaskId(group: GroupRecord, localId: string, plan: ArgumentPlan | n
   if (!plan || !group.model.prefixGroupId) return childId(group, localId);
   const groupId = group.model.groupId;
   if (plan.lastTaskId === null || plan.lastGroupId !== groupId || plan.lastLocalId !== localId) {
-    plan.lastGroupId = groupId;
-    plan.lastLocalId = localId;
-    plan.lastTaskId = childId(group, localId);
+    // Plans outlive this version of the document: their strings are copies of their own (see `detached`).
+    plan.lastGroupId = detached(groupId);
+    plan.lastLocalId = detached(localId);
+    plan.lastTaskId = detached(childId(group, localId));
   }
   return plan.lastTaskId;
 }
