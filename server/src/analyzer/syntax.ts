@@ -207,6 +207,15 @@ export function clearStatementCache(): void {
 /** Leaves share one empty child list; it is never pushed to (a node gets its own list when it has children). */
 const NO_CHILDREN: Syn[] = [];
 
+/**
+ * The engine's own copy of `name`, the one its string literals use. The grammar's type names come out of
+ * wasm as strings the engine only points at its copy through, so every `type === 'call'` in the analyzer
+ * would compare characters instead of pointers.
+ */
+function internalized(name: string): string {
+  return Object.keys({ [name]: 0 })[0] ?? name;
+}
+
 function tablesFor(language: Language): LanguageTables {
   let tables = tablesByLanguage.get(language);
   if (!tables) {
@@ -214,7 +223,7 @@ function tablesFor(language: Language): LanguageTables {
     const named: boolean[] = [];
     const count = language.types.length;
     for (let id = 0; id < count; id++) {
-      types.push(language.types[id] ?? '');
+      types.push(internalized(language.types[id] ?? ''));
       named.push(language.nodeTypeIsNamed(id));
     }
     tables = { types, named };
