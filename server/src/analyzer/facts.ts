@@ -44,7 +44,7 @@ function isDagWithItem(item: Syn, reader: ExpressionReader, dagVariables: Set<st
 
 /**
  * The scope of module-level code, one object for every analysis: facts remembered with it can be handed
- * out again as they are (scopes of functions are made afresh, since their \`taskCallable\` is settled last).
+ * out again as they are (scopes of functions are made afresh, since their `taskCallable` is settled last).
  */
 const MODULE_SCOPE: CodeScope = { parseTime: true, taskCallable: null, functionName: null };
 
@@ -69,6 +69,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   const dagVariableLog: string[] = [];
   /** Bumped whenever a construct is visited that gives facts a scope of their own. */
   let scopeChanges = 0;
+  /** True when facts made by an earlier analysis were reused: this one re-analyses a file seen before. */
   let recalledAny = false;
   const newlyRemembered: StatementFacts[] = [];
 
@@ -87,7 +88,8 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
     const line = reader.lines.position(statement.start).line;
     const remembered = recallFacts(key, line, depth, context);
     if (remembered) {
-      recalledAny = true;
+      // Repeated statements of a file seen for the first time share facts made in this very collection.
+      if (remembered.madeIn !== collection) recalledAny = true;
       // Facts are never changed once made, so those of the same scope are handed out again as they are
       // (once per analysis: two statements with the same text on one line each need their own).
       if (remembered.scope === scope && remembered.usedIn !== collection) {
@@ -123,6 +125,7 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
       context,
       scope,
       usedIn: collection,
+      madeIn: collection,
       calls: calls.slice(firstCall),
       assignments: assignments.slice(firstAssignment),
       pythonCallables: callableLog.slice(firstCallable),

@@ -15,8 +15,10 @@ export interface StatementFacts {
   context: string;
   /** The scope the facts were made with; facts reused in the same scope object are handed out unchanged. */
   scope: CodeScope;
-  /** The \`collectFacts\` call that last handed these facts out. */
+  /** The `collectFacts` call that last handed these facts out. */
   usedIn: number;
+  /** The `collectFacts` call that first made them (kept when they are moved to another line). */
+  madeIn: number;
   calls: CallFact[];
   assignments: AssignmentFact[];
   pythonCallables: string[];

@@ -147,7 +147,10 @@ export interface LoweredFile {
   root: Syn;
   comments: RawComment[];
   errors: RawSyntaxError[];
-  /** How many statements were reused from an earlier lowering (0 for a file seen for the first time). */
+  /**
+   * How many statements were reused from an earlier lowering: 0 for a file seen for the first time (whose
+   * repeated statements may still share copies made in this one).
+   */
   reusedStatements: number;
 }
 
@@ -550,12 +553,12 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             statementText = text.slice(start, end);
             const hit = useCache ? cachedStatement(statementText, type, column) : undefined;
             if (hit) {
+              if (hit.lowering !== lowering) reusedStatements++;
               if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
               parent.syn.children.push(placeStatement(hit, start, lowering));
               for (const comment of hit.comments) addComment({ start: start + comment.start, end: start + comment.end });
               parent.lastChildEnd = end;
               reused = true;
-              reusedStatements++;
             }
           }
           if (!reused) {
