@@ -1,33 +1,16 @@
-import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
-import { createPythonParser, parsePython, type Parser } from '../../../server/src/analyzer/parser';
+import { clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
+import { createPythonParser, parsePython } from '../../../server/src/analyzer/parser';
 import { lowerTree } from '../../../server/src/analyzer/syntax';
 import { seededRandom } from '../random';
+import { analyzeWith, assertSameModel } from './warmAndCold';
 
 /**
  * Statements are copied out of the syntax tree once and reused while their text is unchanged. After
  * any edit, the model built with that cache must equal the model built from scratch.
  */
-
-function analyzeWith(parser: Parser, text: string, cold: boolean): string {
-  if (cold) clearAnalysisCaches();
-  const tree = parsePython(parser, text);
-  try {
-    return JSON.stringify(analyze(tree, text));
-  } finally {
-    tree.delete();
-  }
-}
-
-function assertSameModel(warm: string, cold: string, what: string, text: string): void {
-  if (warm === cold) return;
-  let at = 0;
-  while (warm[at] === cold[at]) at++;
-  assert.fail(`${what}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
-}
 
 const INSERTS = ['x', '\n', '    ', '# note\n', ')', ':', '"', 'é', '\n\n', 't >> u\n'];
 

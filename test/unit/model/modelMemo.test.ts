@@ -1,35 +1,13 @@
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
-import { clearArgumentPlans } from '../../../server/src/analyzer/dagModel';
-import { createPythonParser, parsePython, type Parser } from '../../../server/src/analyzer/parser';
+import { createPythonParser } from '../../../server/src/analyzer/parser';
 import { seededRandom } from '../random';
+import { analyzeWith, assertSameModel } from './warmAndCold';
 
 /**
  * The DAG model remembers, per argument list node, what it read from the list's text (keyword names,
  * literal values), the task id it built and the ranges it computed. Statements keep their nodes while
  * their text is unchanged, so after any sequence of edits the model must equal a cold analysis.
  */
-
-function analyzeWith(parser: Parser, text: string, cold: boolean): string {
-  if (cold) {
-    clearAnalysisCaches();
-    clearArgumentPlans();
-  }
-  const tree = parsePython(parser, text);
-  try {
-    return JSON.stringify(analyze(tree, text));
-  } finally {
-    tree.delete();
-  }
-}
-
-function assertSameModel(warm: string, cold: string, what: string, text: string): void {
-  if (warm === cold) return;
-  let at = 0;
-  while (warm[at] === cold[at]) at++;
-  assert.fail(`${what}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
-}
 
 const HEADER = [
   'import pendulum',

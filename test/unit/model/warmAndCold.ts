@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { analyze, clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
+import { parsePython, type Parser } from '../../../server/src/analyzer/parser';
+
+/** The model of `text` as JSON, analysed with what earlier analyses left for reuse, or cold. */
+export function analyzeWith(parser: Parser, text: string, cold: boolean): string {
+  if (cold) clearAnalysisCaches();
+  const tree = parsePython(parser, text);
+  try {
+    return JSON.stringify(analyze(tree, text));
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Fails with the place where two models (as JSON) first differ, and the text they were made from. */
+export function assertSameModel(warm: string, cold: string, what: string, text: string): void {
+  if (warm === cold) return;
+  let at = 0;
+  while (warm[at] === cold[at]) at++;
+  assert.fail(`${what}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
+}
