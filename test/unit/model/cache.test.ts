@@ -5,7 +5,7 @@ import { clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
 import { createPythonParser, parsePython } from '../../../server/src/analyzer/parser';
 import { lowerTree } from '../../../server/src/analyzer/syntax';
 import { seededRandom } from '../random';
-import { analyzeWith, assertSameModel } from './warmAndCold';
+import { analyzeWith, assertEachMatchesCold, assertSameModel } from './warmAndCold';
 
 /**
  * Statements are copied out of the syntax tree once and reused while their text is unchanged. After
@@ -63,12 +63,7 @@ test('remembered statement facts follow changes elsewhere in the file that they 
     // The callable is no longer used by the first task only: the function's scope follows the whole file.
     base.replace('python_callable=load)\n    second', 'python_callable=print)\n    second'),
   ];
-  clearAnalysisCaches();
-  for (const text of [...variants, ...[...variants].reverse()]) {
-    const warm = analyzeWith(parser, text, false);
-    const cold = analyzeWith(parser, text, true);
-    assertSameModel(warm, cold, 'variant', text);
-  }
+  assertEachMatchesCold(parser, [...variants, ...[...variants].reverse()], 'variant');
 });
 
 test('remembered TaskGroup blocks follow the DAG variables and callables around them', async () => {
@@ -105,12 +100,7 @@ test('remembered TaskGroup blocks follow the DAG variables and callables around 
     // Lines inserted above the groups.
     base.replace('def load():', '\n\ndef load():'),
   ];
-  clearAnalysisCaches();
-  for (const text of [...variants, ...[...variants].reverse(), ...variants]) {
-    const warm = analyzeWith(parser, text, false);
-    const cold = analyzeWith(parser, text, true);
-    assertSameModel(warm, cold, 'variant', text);
-  }
+  assertEachMatchesCold(parser, [...variants, ...[...variants].reverse(), ...variants], 'variant');
 });
 
 /** A file where the same lines recur in many blocks, nested two deep, as generated DAGs have them. */

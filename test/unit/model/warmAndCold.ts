@@ -20,3 +20,13 @@ export function assertSameModel(warm: string, cold: string, what: string, text: 
   while (warm[at] === cold[at]) at++;
   assert.fail(`${what}: models differ at ${at}\nwarm: …${warm.slice(at - 300, at + 200)}\ncold: …${cold.slice(at - 300, at + 200)}\ntext:\n${text}`);
 }
+
+/** Analyses `texts` in turn from an empty cache, each warm (after the ones before) and cold, and asserts the two agree. */
+export function assertEachMatchesCold(parser: Parser, texts: string[], what: string): void {
+  clearAnalysisCaches();
+  for (const text of texts) {
+    const warm = analyzeWith(parser, text, false);
+    const cold = analyzeWith(parser, text, true);
+    assertSameModel(warm, cold, what, text);
+  }
+}
