@@ -210,7 +210,7 @@ class Scope {
 interface ArgumentPlan {
   /** Per child: the keyword of a keyword argument with a value, else null. */
   names: (string | null)[];
-  /** Per child: the value of a literal argument (a keyword argument's value, or a positional one), else null. */
+  /** Per child: the value of a literal argument (a keyword argument with a name, or a positional one), else null. */
   literals: (Value | null)[];
   /** True when no keyword is given twice. */
   distinct: boolean;
@@ -353,6 +353,8 @@ class DagModelBuilder {
   private readonly constructs = new Map<string, AirflowConstruct | null>();
   private readonly constructsWithTaskId = new Map<string, AirflowConstruct | null>();
   private readonly operatorSpecs = new Map<string, OperatorSpec>();
+  private lastRangeNode: Syn | null = null;
+  private lastRange: Range | null = null;
 
   constructor(private readonly reader: ExpressionReader) {}
 
@@ -377,8 +379,13 @@ class DagModelBuilder {
     if (++this.steps > MAX_STEPS) throw new BudgetExceeded();
   }
 
+  /** The range of `node`; the last one is kept, as one `a >> [b, c, d]` declares several edges at the same node. */
   private range(node: Syn): Range {
-    return this.reader.lines.of(node);
+    if (node !== this.lastRangeNode) {
+      this.lastRange = this.reader.lines.of(node);
+      this.lastRangeNode = node;
+    }
+    return this.lastRange!;
   }
 
   /**
@@ -1199,13 +1206,20 @@ class DagModelBuilder {
     const children = argumentList.children;
     let mayPassTasks = false;
     for (let i = 0; i < children.length; i++) {
-      const argument = children[i]!;
       const literal = plan ? plan.literals[i]! : null;
+      if (literal !== null) {
+        // The plan knows the argument: its node need not be read, and a literal holds no task.
+        const evaluated = this.literalArgument(literal, depth);
+        if (plan!.names[i] !== null) args.setArgument(i, evaluated);
+        else positional.push(evaluated);
+        continue;
+      }
+      const argument = children[i]!;
       if (argument.type === 'keyword_argument') {
         const nameNode = argument.children[0];
         const valueNode = argument.children[1];
         if (!nameNode || !valueNode) continue;
-        const evaluated = literal !== null ? this.literalArgument(literal, depth) : this.eval(valueNode, scope, depth + 1);
+        const evaluated = this.eval(valueNode, scope, depth + 1);
         if (plan) args.setArgument(i, evaluated);
         else args.setKeyword(this.text(nameNode), evaluated);
         mayPassTasks ||= mayHoldTasks(evaluated);
@@ -1220,7 +1234,7 @@ class DagModelBuilder {
         args.spread = true;
         mayPassTasks ||= mayHoldTasks(inner);
       } else {
-        const evaluated = literal !== null ? this.literalArgument(literal, depth) : this.eval(argument, scope, depth + 1);
+        const evaluated = this.eval(argument, scope, depth + 1);
         positional.push(evaluated);
         mayPassTasks ||= mayHoldTasks(evaluated);
       }
@@ -1259,7 +1273,7 @@ class DagModelBuilder {
           const keyword = name && value ? detached(text.slice(name.start, name.end)) : null;
           if (keyword !== null) keywordCount++;
           names.push(keyword);
-          literals.push(value ? detachedValue(literalValue(value, text)) : null);
+          literals.push(keyword !== null ? detachedValue(literalValue(value!, text)) : null);
         } else {
           if (argument.type === 'dictionary_splat') hasDictionarySplat = true;
           names.push(null);

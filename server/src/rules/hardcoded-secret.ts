@@ -1,6 +1,7 @@
-import type { ExprValue, Range } from '../analyzer/model';
+import type { ExprValue } from '../analyzer/model';
 import type { Rule } from './rule';
-import { forEachWrittenValue, literalString, normalizedName, rangeKey } from './support/expressions';
+import { forEachValueWrittenBy, forEachWritingFact, literalString, normalizedName, rangeKey, type WritingFact } from './support/expressions';
+import { NOTHING, PerObjectMemo } from './support/memo';
 import { deduplicated } from './support/report';
 
 /** Names whose value is a credential: `password`, `db_password`, `api_key`, `AWS_SECRET_ACCESS_KEY`, `auth_token`. */
@@ -65,53 +66,72 @@ export const hardcodedSecret: Rule = {
   },
   check(checkContext) {
     const context = deduplicated(checkContext);
-    const { file } = context;
     const reported = new Set<string>();
-    const report = (range: Range, messageId: string, args: Record<string, string>) => {
-      const key = rangeKey(range);
-      if (reported.has(key)) return;
-      reported.add(key);
-      context.report({ messageId, args, range });
-    };
-    const secretNames = new Map<string, boolean>();
-    const checkNamed = (name: string, value: ExprValue) => {
-      if (value.kind !== 'string') return;
-      let candidate = secretNames.get(name);
-      if (candidate === undefined) {
-        const lower = normalizedName(name);
-        candidate = lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
-        secretNames.set(name, candidate);
+    forEachWritingFact(context.file, (fact) => {
+      for (const secret of secretsIn.get(fact)) {
+        const key = rangeKey(secret.value.range);
+        if (reported.has(key)) continue;
+        reported.add(key);
+        context.report({ messageId: secret.messageId, args: secret.args, range: secret.value.range });
       }
-      if (!candidate) return;
-      const literal = literalString(value);
-      if (literal === null) return;
-      const normalized = normalizedName(name);
-      if (normalized === 'authorization' || normalized === 'proxy_authorization') {
-        const credential = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(literal.trim());
-        if (credential && !isPlaceholder(credential[1]!)) report(value.range, 'named', { name });
-        return;
-      }
-      if (!SECRET_NAME.test(normalized) || REFERENCE_NAME.test(normalized)) return;
-      if (isPlaceholder(literal) || literal.toLowerCase() === normalized || /\s/.test(literal.trim())) return;
-      report(value.range, 'named', { name });
-    };
-    const checkLiteral = (value: ExprValue) => {
-      const literal = literalString(value);
-      if (literal === null || value.kind !== 'string' || literal.length < 16) return;
-      const uri = literal.includes('@') ? URI_WITH_PASSWORD.exec(literal) : null;
-      if (uri && !isPlaceholder(uri[2]!)) {
-        report(value.range, 'uri', {});
-        return;
-      }
-      if (literal.length > 4096 || !KNOWN_FORMAT_HINT.test(literal)) return;
-      const known = KNOWN_FORMATS.find((format) => format.pattern.test(literal));
-      if (known) report(value.range, 'format', { what: known.what });
-    };
-
-    forEachWrittenValue(file, (name, value) => {
-      if (value.kind !== 'string') return;
-      if (name !== null) checkNamed(name, value);
-      checkLiteral(value);
     });
   },
 };
+
+/** A literal that looks like a secret, and which message says so. */
+interface Secret {
+  value: ExprValue;
+  messageId: 'named' | 'uri' | 'format';
+  args: Record<string, string>;
+}
+
+/** Whether a name is one a secret is stored under, by name (there are few distinct names in a file). */
+const secretNames = new Map<string, boolean>();
+
+function isSecretName(name: string): boolean {
+  let candidate = secretNames.get(name);
+  if (candidate === undefined) {
+    const lower = normalizedName(name);
+    candidate = lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
+    if (secretNames.size > 10_000) secretNames.clear();
+    secretNames.set(name, candidate);
+  }
+  return candidate;
+}
+
+/** The secrets a call or assignment writes: a function of the fact alone, so worked out once per fact. */
+const secretsIn = new PerObjectMemo<WritingFact, readonly Secret[]>((fact) => {
+  let found: Secret[] | null = null;
+  forEachValueWrittenBy(fact, (name, value) => {
+    if (value.kind !== 'string') return;
+    const secret = (name !== null ? namedSecret(name, value) : null) ?? literalSecret(value);
+    if (secret) (found ??= []).push(secret);
+  });
+  return found ?? NOTHING;
+});
+
+/** A literal secret under a secret-like name (`password="..."`, `"api_key": "..."`), else null. */
+function namedSecret(name: string, value: ExprValue): Secret | null {
+  if (!isSecretName(name)) return null;
+  const literal = literalString(value);
+  if (literal === null) return null;
+  const normalized = normalizedName(name);
+  const secret: Secret = { value, messageId: 'named', args: { name } };
+  if (normalized === 'authorization' || normalized === 'proxy_authorization') {
+    const credential = /^(?:bearer|basic|token)\s+(\S+)$/i.exec(literal.trim());
+    return credential && !isPlaceholder(credential[1]!) ? secret : null;
+  }
+  if (isPlaceholder(literal) || literal.toLowerCase() === normalized || /\s/.test(literal.trim())) return null;
+  return secret;
+}
+
+/** A connection URI with a password or a well-known credential format, whatever its name, else null. */
+function literalSecret(value: ExprValue): Secret | null {
+  const literal = literalString(value);
+  if (literal === null || literal.length < 16) return null;
+  const uri = literal.includes('@') ? URI_WITH_PASSWORD.exec(literal) : null;
+  if (uri && !isPlaceholder(uri[2]!)) return { value, messageId: 'uri', args: {} };
+  if (literal.length > 4096 || !KNOWN_FORMAT_HINT.test(literal)) return null;
+  const known = KNOWN_FORMATS.find((format) => format.pattern.test(literal));
+  return known ? { value, messageId: 'format', args: { what: known.what } } : null;
+}

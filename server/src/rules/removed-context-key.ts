@@ -2,8 +2,9 @@ import type { ExprValue, FileModel, FunctionFact, Range, TaskModel } from '../an
 import type { Fix, Rule, RuleContext } from './rule';
 import { callAt, forEachWrittenValue, literalString, rangeKey } from './support/expressions';
 import { textOf } from './support/edits';
+import { NOTHING, PerObjectMemo } from './support/memo';
 import { deduplicated } from './support/report';
-import { lineIndexOf } from './text';
+import { lineIndexOf, type LineIndex } from './text';
 
 /**
  * Template context keys Airflow 2 offered and Airflow 3 removed: the keys of Airflow 2's context that
@@ -76,7 +77,10 @@ export const removedContextKey: Rule = {
     };
     // One pass over the text first: most files mention none of the removed keys at all.
     if (!MENTION.test(context.text)) return;
-    forEachWrittenValue(file, (_name, value) => checkTemplate(context, value, report));
+    const lines = lineIndexOf(context.text);
+    forEachWrittenValue(file, (_name, value) => {
+      for (const use of removedKeysIn.get(value, lines)) report(use.range, 'template', use.key);
+    });
     const contextVariables = new Map<string, string[]>();
     for (const assignment of file.assignments) {
       const owner = assignment.scope.functionName;
@@ -89,14 +93,24 @@ export const removedContextKey: Rule = {
 
 type Reporter = (range: Range, messageId: string, key: string) => void;
 
-/** Removed keys used as variables in the `{{ }}` / `{% %}` blocks of a string literal. */
-function checkTemplate(context: RuleContext, value: ExprValue, report: Reporter): void {
-  if (value.kind !== 'string' || literalString(value) === null) return;
+/** A removed key used in a template. */
+interface KeyUse {
+  range: Range;
+  key: string;
+}
+
+/**
+ * Removed keys used as variables in the `{{ }}` / `{% %}` blocks of a string literal. A function of the
+ * value alone (its text and range; the line index only turns offsets inside it into positions), so
+ * worked out once per value object.
+ */
+const removedKeysIn = new PerObjectMemo<ExprValue, readonly KeyUse[], LineIndex>((value, lines) => {
+  if (value.kind !== 'string' || literalString(value) === null) return NOTHING;
   const source = value.text;
-  if (!source.includes('{{') && !source.includes('{%')) return;
-  const lines = lineIndexOf(context.text);
+  if (!source.includes('{{') && !source.includes('{%')) return NOTHING;
   const base = lines.offsetAt(value.range.start);
   const locallySet = new Set([...source.matchAll(/\{%-?\s*set\s+(\w+)/g)].map((match) => match[1]!));
+  const uses: KeyUse[] = [];
   for (const block of source.matchAll(JINJA_BLOCK)) {
     const inner = block[1] ?? block[2] ?? '';
     const innerStart = block.index! + 2;
@@ -105,10 +119,11 @@ function checkTemplate(context: RuleContext, value: ExprValue, report: Reporter)
       const key = name[1]!;
       if (!(key in REMOVED_KEYS) || locallySet.has(key)) continue;
       const start = base + innerStart + name.index!;
-      report({ start: lines.positionAt(start), end: lines.positionAt(start + key.length) }, 'template', key);
+      uses.push({ range: { start: lines.positionAt(start), end: lines.positionAt(start + key.length) }, key });
     }
   }
-}
+  return uses.length > 0 ? uses : NOTHING;
+});
 
 /** Functions that run as tasks: TaskFlow functions and the `python_callable`s of tasks. */
 /** A function that runs as a task, with the parameters its callers fill in themselves. */

@@ -1,4 +1,4 @@
-import type { CallFact, DagModel, ExprValue, FileModel, Range, TaskModel } from '../../analyzer/model';
+import type { AssignmentFact, CallFact, DagModel, ExprValue, FileModel, Range, TaskModel } from '../../analyzer/model';
 import { textOf } from './edits';
 
 /**
@@ -111,16 +111,31 @@ function isSortedByStart(calls: readonly CallFact[]): boolean {
  * each value is visited once. Allocates nothing: large files have tens of thousands of values.
  */
 export function forEachWrittenValue(file: FileModel, visit: (name: string | null, value: ExprValue) => void): void {
-  for (const call of file.calls) {
-    for (const value of call.positional) visitWritten(null, value, visit);
-    // for-in reads the record's cached key list; `Object.keys` would copy it for each of thousands of calls.
-    const keywords = call.keywords;
-    for (const name in keywords) {
-      const keyword = keywords[name]!;
-      visitWritten(keyword.name, keyword.value, visit);
-    }
+  forEachWritingFact(file, (fact) => forEachValueWrittenBy(fact, visit));
+}
+
+/** A call or assignment: what writes values in the file. */
+export type WritingFact = CallFact | AssignmentFact;
+
+/** Every call and assignment of the file, each once. */
+export function forEachWritingFact(file: FileModel, visit: (fact: WritingFact) => void): void {
+  for (const call of file.calls) visit(call);
+  for (const assignment of file.assignments) visit(assignment);
+}
+
+/** The values one call or assignment writes, as {@link forEachWrittenValue} visits them. */
+export function forEachValueWrittenBy(fact: WritingFact, visit: (name: string | null, value: ExprValue) => void): void {
+  if ('target' in fact) {
+    visitWritten(fact.target, fact.value, visit);
+    return;
   }
-  for (const assignment of file.assignments) visitWritten(assignment.target, assignment.value, visit);
+  for (const value of fact.positional) visitWritten(null, value, visit);
+  // for-in reads the record's cached key list; `Object.keys` would copy it for each of thousands of calls.
+  const keywords = fact.keywords;
+  for (const name in keywords) {
+    const keyword = keywords[name]!;
+    visitWritten(keyword.name, keyword.value, visit);
+  }
 }
 
 function visitWritten(name: string | null, value: ExprValue, visit: (name: string | null, value: ExprValue) => void): void {
