@@ -393,8 +393,7 @@ class DagModelBuilder {
    * (it is the same node), so its range is when it starts at the same line and column.
    */
   private atSameStart(range: Range, node: Syn): boolean {
-    const start = this.reader.lines.position(node.start);
-    return range.start.line === start.line && range.start.character === start.character;
+    return this.reader.lines.isAt(range.start, node.start);
   }
 
   /** Identifies an expression by where it is: one number per (start, end) pair of this file. */

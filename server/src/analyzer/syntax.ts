@@ -739,6 +739,14 @@ export class LineIndex {
     return low;
   }
 
+  /** Whether `offset` is at `position` (as comparing it with `position(offset)`, without making a position or searching). */
+  isAt(position: Position, offset: number): boolean {
+    const starts = this.lineStarts;
+    const lineStart = starts[position.line];
+    if (lineStart === undefined || lineStart + position.character !== offset || offset > this.length) return false;
+    return position.line + 1 === starts.length || starts[position.line + 1]! > offset;
+  }
+
   range(start: number, end: number): Range {
     return { start: this.position(start), end: this.position(end < start ? start : end) };
   }

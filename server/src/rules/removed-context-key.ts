@@ -79,7 +79,8 @@ export const removedContextKey: Rule = {
     if (!MENTION.test(context.text)) return;
     const lines = lineIndexOf(context.text);
     forEachWrittenValue(file, (_name, value) => {
-      for (const use of removedKeysIn.get(value, lines)) report(use.range, 'template', use.key);
+      const uses = removedKeysIn.get(value, lines);
+      for (let i = 0; i < uses.length; i++) report(uses[i]!.range, 'template', uses[i]!.key);
     });
     const contextVariables = new Map<string, string[]>();
     for (const assignment of file.assignments) {
