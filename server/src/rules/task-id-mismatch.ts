@@ -40,6 +40,8 @@ export const taskIdMismatch: Rule = {
       for (const task of dag.tasks) {
         // As Ruff's AIR001: operators that Airflow or its providers define, not a team's own classes.
         if (task.kind === 'taskflow' || task.dynamicId || !task.variable || !task.qualifiedName?.startsWith('airflow.')) continue;
+        // The id the model computed is the literal's value: a variable named like it matches, and its arguments need not be read.
+        if (task.variable === task.localTaskId) continue;
         const written = task.args.task_id?.value;
         if (!written || written.kind !== 'string' || typeof written.value !== 'string') continue;
         const taskId = written.value;
