@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { createPythonParser, parsePython, type Node } from '../../../server/src/analyzer/parser';
-import { lowerTree, type Syn } from '../../../server/src/analyzer/syntax';
+import { LineIndex, lowerTree, type Syn } from '../../../server/src/analyzer/syntax';
 
 /**
  * The syntax copy reads some ranges from the text instead of the tree (names, `True`/`False`/`None`)
@@ -65,4 +65,19 @@ test('the syntax copy has the ranges tree-sitter gives, names and keywords inclu
     }
   }
   assert.ok(compared > 10_000, `only ${compared} nodes compared`);
+});
+
+test('a line index says an offset is at a position exactly when it computes that position for it', () => {
+  const text = 'a = 1\n\n    b = "\u{1F600}x"\r\nc\n';
+  const lines = new LineIndex(text);
+  const positions = [];
+  for (let line = 0; line <= lines.lineCount; line++) for (let character = 0; character < 14; character++) positions.push({ line, character });
+  for (let offset = 0; offset <= text.length; offset++) {
+    const computed = lines.position(offset);
+    for (const position of positions) {
+      const expected = position.line === computed.line && position.character === computed.character;
+      assert.equal(lines.isAt(position, offset), expected, `offset ${offset} at ${position.line}:${position.character}`);
+    }
+  }
+  assert.equal(lines.isAt({ line: 0, character: 0 }, text.length + 1), false);
 });
