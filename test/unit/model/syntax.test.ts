@@ -70,7 +70,7 @@ test('the syntax copy has the ranges tree-sitter gives, names and keywords inclu
 test('a line index says an offset is at a position exactly when it computes that position for it', () => {
   const text = 'a = 1\n\n    b = "\u{1F600}x"\r\nc\n';
   const lines = new LineIndex(text);
-  const positions = [];
+  const positions: { line: number; character: number }[] = [];
   for (let line = 0; line <= lines.lineCount; line++) for (let character = 0; character < 14; character++) positions.push({ line, character });
   for (let offset = 0; offset <= text.length; offset++) {
     const computed = lines.position(offset);
