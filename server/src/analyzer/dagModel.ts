@@ -311,7 +311,15 @@ const EVALUATED_ONCE: ArgumentPlan = {
 /** Forgets the argument plans (benchmarks use it to measure cold analyses). */
 export function clearArgumentPlans(): void {
   argumentPlans = new WeakMap();
+  edgeRanges = new WeakMap();
 }
+
+/**
+ * The range of each expression that declared an edge, by node, kept from one analysis to the next as
+ * task ranges are (see {@link ArgumentPlan.callRange}): most edges of a file are declared by statements a
+ * keystroke left alone.
+ */
+let edgeRanges = new WeakMap<Syn, Range>();
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
 const NORMAL: Completion = { kind: 'normal' };
@@ -386,6 +394,20 @@ class DagModelBuilder {
       this.lastRangeNode = node;
     }
     return this.lastRange!;
+  }
+
+  /** The range of an expression declaring edges: the one an earlier analysis made while it still holds. */
+  private edgeRange(node: Syn): Range {
+    if (node === this.lastRangeNode) return this.lastRange!;
+    const kept = edgeRanges.get(node);
+    if (kept !== undefined && this.atSameStart(kept, node)) {
+      this.lastRangeNode = node;
+      this.lastRange = kept;
+      return kept;
+    }
+    const range = this.range(node);
+    edgeRanges.set(node, range);
+    return range;
   }
 
   /**
@@ -2127,7 +2149,7 @@ class DagModelBuilder {
       else to.upstream.push(from);
       for (let group = innermostCommonGroup(from, to); group; group = group.parent) group.shape++;
     }
-    dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.range(node), kind });
+    dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.edgeRange(node), kind });
     this.graphChanges++;
   }
 
