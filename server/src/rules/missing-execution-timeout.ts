@@ -1,8 +1,8 @@
 import type { TaskModel } from '../analyzer/model';
-import { effectiveArgument } from '../analyzer/effective';
 import type { Fix, Rule, RuleContext, TextEdit } from './rule';
 import { dagLabel, taskRange } from './support/expressions';
 import { insertDagKeyword } from './support/dag-ranges';
+import { effectiveTaskArgument, UNREADABLE } from './support/group-defaults';
 import { durationExpression, insertDictEntries } from './support/dict-entries';
 import { insertKeywordArgument, replaceValue } from './support/edits';
 import { deduplicated } from './support/report';
@@ -35,7 +35,7 @@ export const missingExecutionTimeout: Rule = {
     },
     docs: {
       whatItDoes:
-        'Finds tasks without an `execution_timeout`, looking at the task\'s own arguments and then at the DAG\'s `default_args`. When several tasks lack it because `default_args` has none, the DAG is reported once. Empty operators and sensors (bounded by their own `timeout`) are not checked.',
+        'Finds tasks without an `execution_timeout`, looking at the task\'s own arguments, then at the `default_args` of its TaskGroups, then at the DAG\'s. Tasks in a TaskGroup whose `default_args` cannot be read are not reported. When several tasks lack it because `default_args` has none, the DAG is reported once. Empty operators and sensors (bounded by their own `timeout`) are not checked.',
       whyIsThisBad:
         'Without `execution_timeout` Airflow lets a task run forever. A query waiting on a lock, an API call that never answers or a stuck subprocess then keeps a worker slot and a pool slot busy, blocks the next runs when `max_active_runs` or `depends_on_past` applies, and no failure alert fires because nothing failed.',
       example: [
@@ -61,8 +61,8 @@ export const missingExecutionTimeout: Rule = {
       const lacking: TaskModel[] = [];
       for (const task of dag.tasks) {
         if (EXEMPT_KINDS.has(task.kind)) continue;
-        const argument = effectiveArgument(task, dag, 'execution_timeout');
-        if (argument && argument.value.kind !== 'none') continue;
+        const argument = effectiveTaskArgument(context.file, dag, task, 'execution_timeout');
+        if (argument === UNREADABLE || (argument && argument.value.kind !== 'none')) continue;
         const explicit = task.args.execution_timeout;
         if (explicit) {
           const fix = timeoutFix(context, (duration) => [replaceValue(explicit, duration)]);

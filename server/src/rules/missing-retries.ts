@@ -1,9 +1,10 @@
-import type { CallFact, DagModel, DefaultArgs, FileModel, GroupModel, KeywordArgument, TaskModel } from '../analyzer/model';
+import type { DagModel, DefaultArgs, KeywordArgument, TaskModel } from '../analyzer/model';
 import type { Fix, RuleContext, Rule } from './rule';
 import { dagReportRange, insertDagKeyword } from './support/dag-ranges';
 import { durationExpression, insertDictEntries } from './support/dict-entries';
 import { textOf } from './support/edits';
-import { callAt, rangeKey } from './support/expressions';
+import { rangeKey } from './support/expressions';
+import { groupDefaults } from './support/group-defaults';
 import { pointRange } from './text';
 
 /** How many tasks a DAG-level finding links to; more would bury the list. */
@@ -84,15 +85,16 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
   const delayless: TaskModel[] = [];
   for (const task of tasks) {
     const group = task.group ? groups.get(task.group) : undefined;
+    const groupRetries = group?.entries.get('retries');
+    const groupDelay = group?.entries.get('retry_delay');
     const ownArgument = task.args['retries'];
     if (!ownArgument && group?.unknown) continue;
-    if (!ownArgument && group?.retries) {
-      const fromGroup = retriesValue(group.retries);
-      const groupName = group.retriesGroup ?? task.group!;
+    if (!ownArgument && groupRetries) {
+      const fromGroup = retriesValue(groupRetries.argument);
       if (fromGroup === 0) {
-        report(context, reportedRanges, { messageId: 'zeroInGroup', args: { group: groupName }, range: group.retries.range });
-      } else if (!task.args['retry_delay'] && !group.retryDelay && !defaultDelay && !defaultsUnknown) {
-        report(context, reportedRanges, { messageId: 'groupDelayMissing', args: { group: groupName }, range: group.retries.range });
+        report(context, reportedRanges, { messageId: 'zeroInGroup', args: { group: groupRetries.group }, range: groupRetries.argument.range });
+      } else if (!task.args['retry_delay'] && !groupDelay && !defaultDelay && !defaultsUnknown) {
+        report(context, reportedRanges, { messageId: 'groupDelayMissing', args: { group: groupRetries.group }, range: groupRetries.argument.range });
       }
       continue;
     }
@@ -104,7 +106,7 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
       continue;
     }
     if (own !== null) {
-      if (!task.args['retry_delay'] && !group?.retryDelay && !group?.unknown && !defaultDelay && !defaultsUnknown) {
+      if (!task.args['retry_delay'] && !groupDelay && !group?.unknown && !defaultDelay && !defaultsUnknown) {
         const fix = addTaskDelayFix(context, task.args['retries']!);
         report(context, reportedRanges, {
           messageId: 'taskDelayMissing', args: { task: task.taskId }, range: task.args['retries']!.range, fixes: fix ? [fix] : [],
@@ -114,7 +116,7 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
     }
     if (defaultRetries === null) {
       if (!defaultsUnknown) uncovered.push(task);
-    } else if (defaultRetries !== 0 && !defaultDelay && !task.args['retry_delay'] && !group?.retryDelay && !group?.unknown) {
+    } else if (defaultRetries !== 0 && !defaultDelay && !task.args['retry_delay'] && !groupDelay && !group?.unknown) {
       delayless.push(task);
     }
   }
@@ -141,72 +143,6 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
       messageId: 'delayMissingInDefaults', args: { dag: dagName(dag) }, range: entry.range, fixes: fix ? [fix] : [],
     });
   }
-}
-
-interface GroupDefaults {
-  retries?: KeywordArgument;
-  /** The group whose default_args set `retries` (an enclosing one, for nested groups). */
-  retriesGroup?: string;
-  retryDelay?: KeywordArgument;
-  /** The group (or an enclosing one) passes default_args that cannot be read. */
-  unknown: boolean;
-}
-
-/**
- * The retry settings each TaskGroup's `default_args` give its tasks, enclosing groups included (an
- * inner group's entries win, as Airflow merges them). `with TaskGroup(..., default_args=...)` and
- * `@task_group(default_args=...)` are both read.
- */
-function groupDefaults(file: FileModel, dag: DagModel): Map<string, GroupDefaults> {
-  const own = new Map<string, GroupDefaults>();
-  for (const group of dag.groups) {
-    const argument = groupCall(file, group)?.keywords['default_args'];
-    if (!argument) continue;
-    const entries = argument.value.entries;
-    if (!entries || argument.value.text.includes('**')) {
-      own.set(group.groupId, { unknown: true });
-      continue;
-    }
-    own.set(group.groupId, {
-      unknown: false,
-      ...(entries['retries'] ? { retries: entries['retries'], retriesGroup: group.groupId } : {}),
-      ...(entries['retry_delay'] ? { retryDelay: entries['retry_delay'] } : {}),
-    });
-  }
-  if (own.size === 0) return own;
-  const byId = new Map(dag.groups.map((group) => [group.groupId, group]));
-  const merged = new Map<string, GroupDefaults>();
-  for (const group of dag.groups) {
-    const result: GroupDefaults = { unknown: false };
-    const chain: string[] = [];
-    for (let id: string | null = group.groupId; id !== null && chain.length < 64; id = byId.get(id)?.parent ?? null) chain.push(id);
-    for (const id of chain.reverse()) {
-      const layer = own.get(id);
-      if (!layer) continue;
-      result.unknown ||= layer.unknown;
-      if (layer.retries) {
-        result.retries = layer.retries;
-        result.retriesGroup = layer.retriesGroup!;
-      }
-      if (layer.retryDelay) result.retryDelay = layer.retryDelay;
-    }
-    if (result.unknown || result.retries || result.retryDelay) merged.set(group.groupId, result);
-  }
-  return merged;
-}
-
-/** The `TaskGroup(...)` call, or for a `@task_group` function the decorator's call above its definition. */
-function groupCall(file: FileModel, group: GroupModel): CallFact | undefined {
-  const direct = callAt(file, group.range);
-  if (direct && !direct.qualifiedName?.startsWith('airflow') && direct.calleeText !== 'TaskGroup') {
-    const definition = file.functions.find((fn) => fn.name === direct.calleeText);
-    if (definition) {
-      return file.calls.find((call) => /(^|\.)task_group$/.test(call.calleeText)
-        && call.range.end.line < definition.nameRange.start.line
-        && call.range.start.line >= definition.nameRange.start.line - 8);
-    }
-  }
-  return direct;
 }
 
 /** Reports once per range: a `default_args` variable shared by several DAGs is one problem, not several. */

@@ -1,10 +1,13 @@
-import { effectiveArgument } from '../analyzer/effective';
+import { effectiveTaskArgument, UNREADABLE } from './support/group-defaults';
 import type { Fix, Rule, RuleContext } from './rule';
 import type { TaskModel } from '../analyzer/model';
 import { durationSeconds, formatSeconds } from './support/durations';
 import { literalBoolean, literalString, taskRange } from './support/expressions';
 import { insertKeywordArgument, replaceValue } from './support/edits';
 import { deduplicated } from './support/report';
+
+/** The arguments that decide how a sensor waits, as the task runs with them. */
+const SETTINGS = ['mode', 'deferrable', 'timeout', 'poke_interval'];
 
 /** Airflow's `BaseSensorOperator` defaults. */
 const DEFAULT_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -39,7 +42,7 @@ export const sensorPokeMode: Rule = {
     },
     docs: {
       whatItDoes:
-        'Finds sensors in `poke` mode (the default) that may wait long — a `timeout` above the `max-poke-timeout-seconds` option (one hour by default), or no `timeout`, which means 7 days — or that sleep at least `max-poke-interval-seconds` (five minutes) between checks. `mode` and `deferrable` are read from the task and from `default_args`.',
+        'Finds sensors in `poke` mode (the default) that may wait long — a `timeout` above the `max-poke-timeout-seconds` option (one hour by default), or no `timeout`, which means 7 days — or that sleep at least `max-poke-interval-seconds` (five minutes) between checks. `mode`, `deferrable`, `timeout` and `poke_interval` are read from the task, then from the `default_args` of its TaskGroups, then from the DAG\'s.',
       whyIsThisBad:
         'In poke mode a sensor keeps its worker slot (and pool slot) for its entire wait, even while sleeping between checks. A handful of sensors waiting for late files can fill a deployment\'s workers and stall every other DAG. In `reschedule` mode the sensor frees its slot between checks; a deferrable sensor waits in the triggerer at almost no cost.',
       example: 'wait = S3KeySensor(task_id="wait_for_export", bucket_key="exports/{{ ds }}/done", timeout=6 * 3600)',
@@ -57,13 +60,12 @@ export const sensorPokeMode: Rule = {
       for (const task of dag.tasks) {
         // `...SensorAsync` classes always defer: they never hold a worker while waiting.
         if (task.kind !== 'sensor' || /Async$/.test(task.operator)) continue;
-        const mode = effectiveArgument(task, dag, 'mode');
+        const [mode, deferrable, timeoutArgument, intervalArgument] = SETTINGS.map((name) => effectiveTaskArgument(context.file, dag, task, name));
+        // A TaskGroup's default_args that cannot be read may set any of them.
+        if (mode === UNREADABLE || deferrable === UNREADABLE || timeoutArgument === UNREADABLE || intervalArgument === UNREADABLE) continue;
         if (mode && literalString(mode.value) !== 'poke') continue;
-        const deferrable = effectiveArgument(task, dag, 'deferrable');
         if (deferrable && literalBoolean(deferrable.value) !== false) continue;
-        const timeoutArgument = effectiveArgument(task, dag, 'timeout');
         const timeout = timeoutArgument ? durationSeconds(context.file, timeoutArgument.value) : DEFAULT_TIMEOUT_SECONDS;
-        const intervalArgument = effectiveArgument(task, dag, 'poke_interval');
         const interval = intervalArgument ? durationSeconds(context.file, intervalArgument.value) : DEFAULT_POKE_INTERVAL_SECONDS;
         const fix = rescheduleFix(context, task);
         const report = { range: taskRange(task), ...(fix ? { fixes: [fix] } : {}) };
