@@ -1,7 +1,7 @@
 import type { DiagnosticSeverityName, GraphDag, GraphSnapshot, GraphTask, GraphTaskDetails, GraphTaskDiagnostic } from '../../../protocol/lsp';
-import { effectiveArgument } from '../analyzer/effective';
 import type { DagModel, FileModel, KeywordArgument, Position, Range, TaskModel } from '../analyzer/model';
 import type { Finding } from '../rules/rule';
+import { effectiveTaskArgument, UNREADABLE } from '../rules/support/group-defaults';
 import { edgesOnCycles } from './cycles';
 
 /**
@@ -16,11 +16,11 @@ export function toGraphSnapshot(file: FileModel, findings: readonly Finding[], u
     uri,
     version,
     parseOk: file.syntaxErrors.length === 0,
-    dags: file.dags.map((dag) => toGraphDag(dag, findings)),
+    dags: file.dags.map((dag) => toGraphDag(file, dag, findings)),
   };
 }
 
-function toGraphDag(dag: DagModel, findings: readonly Finding[]): GraphDag {
+function toGraphDag(file: FileModel, dag: DagModel, findings: readonly Finding[]): GraphDag {
   const diagnosticsByTask = assignFindingsToTasks(dag.tasks, findings);
   const onCycle = edgesOnCycles(dag.edges);
   return {
@@ -34,7 +34,7 @@ function toGraphDag(dag: DagModel, findings: readonly Finding[]): GraphDag {
       role: task.role,
       group: task.group,
       range: task.range,
-      details: effectiveDetails(task, dag),
+      details: effectiveDetails(file, task, dag),
       diagnostics: diagnosticsByTask.get(task) ?? [],
     })),
     edges: dag.edges.map((edge, index) => ({
@@ -58,10 +58,11 @@ const DETAIL_ARGUMENTS: Record<keyof GraphTaskDetails, string> = {
   pool: 'pool',
 };
 
-function effectiveDetails(task: TaskModel, dag: DagModel): GraphTaskDetails {
+function effectiveDetails(file: FileModel, task: TaskModel, dag: DagModel): GraphTaskDetails {
   const details = {} as GraphTaskDetails;
   for (const key of Object.keys(DETAIL_ARGUMENTS) as Array<keyof GraphTaskDetails>) {
-    details[key] = displayValue(effectiveArgument(task, dag, DETAIL_ARGUMENTS[key]));
+    const argument = effectiveTaskArgument(file, dag, task, DETAIL_ARGUMENTS[key]);
+    details[key] = argument === UNREADABLE ? 'unknown' : displayValue(argument);
   }
   return details;
 }

@@ -1,6 +1,6 @@
 import type { MarkupContent } from 'vscode-languageserver';
 import type { DagModel, FileModel, Position, Range, TaskModel } from '../analyzer/model';
-import { effectiveArgument } from '../analyzer/effective';
+import { effectiveTaskArgument, UNREADABLE } from '../rules/support/group-defaults';
 
 /**
  * The settings a hover explains, with what Airflow uses when neither the task nor `default_args` set them
@@ -33,7 +33,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
     if (uses.length === 0) break;
     const first = uses[0]!;
     const more = uses.length > 1 ? `\n\n_Also runs as ${uses.slice(1, 1 + MAX_LISTED_NEIGHBOURS).map(({ task }) => code(task.taskId)).join(', ')}${uses.length - 1 > MAX_LISTED_NEIGHBOURS ? ' and more' : ''}._` : '';
-    return { contents: markdown(taskHover(first.task, first.dag) + more), range: fn.nameRange };
+    return { contents: markdown(taskHover(file, first.task, first.dag) + more), range: fn.nameRange };
   }
   let best: { task: TaskModel; dag: DagModel; range: Range } | null = null;
   for (const dag of file.dags) {
@@ -43,7 +43,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
       }
     }
   }
-  if (best) return { contents: markdown(taskHover(best.task, best.dag)), range: best.range };
+  if (best) return { contents: markdown(taskHover(file, best.task, best.dag)), range: best.range };
   for (const dag of file.dags) {
     const range = dag.dagIdRange && contains(dag.dagIdRange, position) ? dag.dagIdRange : contains(dag.range, position) ? dag.range : null;
     if (range) return { contents: markdown(dagHover(dag)), range };
@@ -52,7 +52,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
 }
 
 /** Markdown describing a task: operator, where it lives, its effective settings and its neighbours. */
-export function taskHover(task: TaskModel, dag: DagModel): string {
+export function taskHover(file: FileModel, task: TaskModel, dag: DagModel): string {
   const lines: string[] = [];
   const where = [`DAG ${code(dag.dagId ?? '(dynamic)')}`];
   if (task.group) where.push(`group ${code(task.group)}`);
@@ -61,11 +61,13 @@ export function taskHover(task: TaskModel, dag: DagModel): string {
   if (task.dynamicId) lines.push('', '_The task id is computed at run time; shown as a best guess._');
   lines.push('', '| setting | effective value |', '| --- | --- |');
   for (const setting of EFFECTIVE_SETTINGS) {
-    const argument = effectiveArgument(task, dag, setting.name);
+    const argument = effectiveTaskArgument(file, dag, task, setting.name);
     let value: string;
-    if (!argument) value = `${setting.airflowDefault} _(Airflow default)_`;
+    if (argument === UNREADABLE) value = '_unknown: set by TaskGroup default_args that cannot be read statically_';
+    else if (!argument) value = `${setting.airflowDefault} _(Airflow default)_`;
     else if (task.args[setting.name] === argument) value = code(oneLine(argument.value.text));
-    else value = `${code(oneLine(argument.value.text))} _(from default_args)_`;
+    else if (dag.defaultArgs?.entries[setting.name] === argument) value = `${code(oneLine(argument.value.text))} _(from default_args)_`;
+    else value = `${code(oneLine(argument.value.text))} _(from TaskGroup default_args)_`;
     lines.push(`| ${setting.name} | ${value} |`);
   }
   const upstream = neighbours(dag, task.taskId, 'up');

@@ -82,3 +82,30 @@ test('a file with a syntax error gives a snapshot with parseOk false', async () 
   const snapshot = toGraphSnapshot(await analyzeSource(text), [], 'file:///x.py', 2);
   assert.equal(snapshot.parseOk, false);
 });
+
+test('task details take settings from TaskGroup default_args before the DAG\'s, and say when they cannot be read', async () => {
+  const text = `from datetime import timedelta
+from airflow.sdk import DAG, TaskGroup
+from airflow.providers.standard.operators.empty import EmptyOperator
+
+def team_defaults():
+    return {"retries": 4}
+
+with DAG("grouped", schedule=None, default_args={"retries": 1, "pool": "shared"}):
+    with TaskGroup("loads", default_args={"retries": 3}):
+        inner = EmptyOperator(task_id="inner")
+        with TaskGroup("deeper", default_args={"pool": "loads"}):
+            deepest = EmptyOperator(task_id="deepest", retries=5)
+    with TaskGroup("opaque", default_args=team_defaults()):
+        hidden = EmptyOperator(task_id="hidden")
+    outside = EmptyOperator(task_id="outside")
+`;
+  const snapshot = toGraphSnapshot(await analyzeSource(text), [], 'file:///grouped.py', 1);
+  const details = Object.fromEntries(snapshot.dags[0].tasks.map((task) => [task.taskId, [task.details.retries, task.details.pool]]));
+  assert.deepEqual(details, {
+    'loads.inner': ['3', 'shared'],
+    'loads.deeper.deepest': ['5', 'loads'],
+    'opaque.hidden': ['unknown', 'unknown'],
+    outside: ['1', 'shared'],
+  });
+});

@@ -91,6 +91,33 @@ test('a syntax error is reported as syntax-error and the server keeps serving', 
   await client.close(uri);
 });
 
+test('hover shows a setting a TaskGroup\'s default_args give the task, and when they cannot be read', async () => {
+  const text = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.bash import BashOperator',
+    '',
+    'def team_defaults():',
+    '    return {"retries": 4}',
+    '',
+    'with DAG("grouped", schedule=None, default_args={"retries": 1}):',
+    '    with TaskGroup("loads", default_args={"retries": 3}):',
+    '        load = BashOperator(task_id="load", bash_command="echo load")',
+    '    with TaskGroup("opaque", default_args=team_defaults()):',
+    '        hidden = BashOperator(task_id="hidden", bash_command="echo hidden")',
+    '',
+  ].join('\n');
+  const uri = 'untitled:Hover-Groups';
+  await client.open(uri, text, 1);
+  await client.diagnosticsFor(uri, 1);
+  const hoverOn = async (needle: string) => {
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, needle, 10) });
+    return (hover!.contents as MarkupContent).value;
+  };
+  assert.match(await hoverOn('task_id="load"'), /\| retries \| `3` _\(from TaskGroup default_args\)_ \|/);
+  assert.match(await hoverOn('task_id="hidden"'), /\| retries \| _unknown: set by TaskGroup default_args that cannot be read statically_ \|/);
+  await client.close(uri);
+});
+
 test('files that do not import airflow get no diagnostics; removing the import clears them', async () => {
   const uri = 'untitled:Plain-1';
   await client.open(uri, CYCLE_DAG, 1);
