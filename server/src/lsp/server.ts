@@ -27,6 +27,8 @@ import { loadPython } from '../analyzer/parser';
 import { toAnalysisConfig, type DagStudioSettings } from '../config/index';
 import { toGraphSnapshot } from '../graph/snapshot';
 import type { Finding } from '../rules/rule';
+import { forgetTemplates } from '../templates/analysis';
+import { templateFileExtensions } from '../templates/templateFields';
 import { codeActionsFor } from './codeActions';
 import { ConfigurationStore, filePathOf, SETTINGS_SECTION } from './configuration';
 import { DagIdIndex, indexedDags } from './dagIdIndex';
@@ -67,6 +69,13 @@ interface OpenDocument {
  * longer wait would only add to every keystroke's latency.
  */
 const ANALYSIS_DELAY_MS = 1;
+
+/** Extensions of the template files operators load (`sql="load.sql"`), watched so their findings follow the files. */
+const TEMPLATE_FILE_EXTENSIONS = templateFileExtensions();
+
+function isTemplateFile(file: string): boolean {
+  return TEMPLATE_FILE_EXTENSIONS.some((extension) => file.endsWith(`.${extension}`));
+}
 
 /**
  * The Airflow DAG Studio language server: wires LSP requests to the pure analyzer, rules and graph.
@@ -125,12 +134,15 @@ export class DagStudioServer {
     }));
     connection.onDidChangeWatchedFiles((params) => this.guard('didChangeWatchedFiles', () => {
       let configurationChanged = false;
+      let templateFilesChanged = false;
       const changed: string[] = [];
       for (const change of params.changes) {
         const file = filePathOf(change.uri);
         if (!file) continue;
         if (path.basename(file) === 'pyproject.toml') {
           configurationChanged = true;
+        } else if (isTemplateFile(file)) {
+          templateFilesChanged = true;
         } else if (change.type === FileChangeType.Deleted) {
           if (!this.openFiles.has(file)) this.indexer?.remove(file);
         } else if (file.endsWith('.py') && this.isIndexable(file)) {
@@ -139,6 +151,7 @@ export class DagStudioServer {
       }
       if (changed.length > 0) this.indexer?.enqueue(changed);
       if (configurationChanged) this.reloadConfiguration();
+      else if (templateFilesChanged) this.recheckDocumentsOnDisk();
     }));
     connection.onHover((params) => this.guard('hover', () => {
       const template = this.templateInput(params.textDocument.uri);
@@ -211,7 +224,7 @@ export class DagStudioServer {
     }
     if (this.supportsWatchedFilesRegistration) {
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }],
+        watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: `**/*.{${TEMPLATE_FILE_EXTENSIONS.join(',')}}` }],
       });
     }
     this.indexer = new WorkspaceIndexer(this.dagIndex, this.newParser(), {
@@ -366,13 +379,32 @@ export class DagStudioServer {
       if (!document.analysis.model.dags.some((dag) => dag.dagId !== null && ids.has(dag.dagId))) continue;
       // An edit is pending: its analysis will see the new workspace facts anyway.
       if (document.analysis.version !== document.parsed.version) continue;
-      this.guard('recheck', () => {
-        const analysis = document.analysis!;
-        analysis.findings = this.findingsFor(document, analysis.model, document.parsed.text);
-        delete analysis.snapshot;
-        this.publish(document);
-        this.sendGraphDidChange(document.uri, analysis.version);
-      });
+      this.recheck(document);
+    }
+  }
+
+  /** Runs the rules again on a document's current model and publishes what they find. */
+  private recheck(document: OpenDocument): void {
+    this.guard('recheck', () => {
+      const analysis = document.analysis!;
+      analysis.findings = this.findingsFor(document, analysis.model, document.parsed.text);
+      delete analysis.snapshot;
+      this.publish(document);
+      this.sendGraphDidChange(document.uri, analysis.version);
+    });
+  }
+
+  /**
+   * Re-runs the rules of the open documents saved on disk after template files beside them were
+   * created, changed or deleted: what the template rules found in those files may be out of date.
+   */
+  private recheckDocumentsOnDisk(): void {
+    for (const document of this.documents.values()) {
+      if (!document.file || !document.analysis || !document.settings) continue;
+      if (document.analysis.version !== document.parsed.version) continue;
+      // The template analysis is kept per model: drop it so the files are looked up again.
+      forgetTemplates(document.analysis.model);
+      this.recheck(document);
     }
   }
 

@@ -198,3 +198,10 @@ export function operatorTemplateSpec(qualifiedName: string | null): OperatorTemp
 export function namesTemplateFile(spec: OperatorTemplateSpec, value: string): boolean {
   return spec.templateExt.some((extension) => value.endsWith(extension));
 }
+
+/** Every extension some known operator loads a template file for (`.sql`, `.sh`, `.json` …), without the dot. */
+export function templateFileExtensions(): string[] {
+  const extensions = new Set<string>();
+  for (const spec of OPERATOR_TEMPLATES) for (const extension of spec.templateExt) extensions.add(extension.replace(/^\./, ''));
+  return [...extensions].filter((extension) => /^[\w.-]+$/.test(extension)).sort();
+}

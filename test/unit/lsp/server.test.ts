@@ -293,6 +293,34 @@ test('settings and pyproject.toml decide rule levels, and a change re-analyses o
   fs.rmSync(path.join(project, 'pyproject.toml'));
 });
 
+test('creating or deleting a template file beside an open DAG re-checks it', async () => {
+  const project = path.join(workspace, 'templated');
+  fs.mkdirSync(path.join(project, 'scripts'), { recursive: true });
+  const text = [
+    'from airflow.sdk import DAG',
+    'from airflow.providers.standard.operators.bash import BashOperator',
+    '',
+    'with DAG("templated", schedule=None):',
+    '    run = BashOperator(task_id="run", bash_command="scripts/run.sh")',
+    '',
+  ].join('\n');
+  const uri = pathToFileURL(path.join(project, 'templated.py')).href;
+  const script = path.join(project, 'scripts', 'run.sh');
+  const missing = () => client.latestDiagnostics(uri)!.some((diagnostic) => diagnostic.code === 'missing-template-file');
+  await client.open(uri, text, 1);
+  await client.diagnosticsFor(uri, 1);
+  assert.ok(missing(), 'the script does not exist yet');
+
+  fs.writeFileSync(script, 'echo "{{ ds }}"\n');
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(script).href, type: 1 }] });
+  await client.waitFor(() => !missing(), 10_000, 're-check after the template file was created');
+
+  fs.rmSync(script);
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(script).href, type: 3 }] });
+  await client.waitFor(missing, 10_000, 're-check after the template file was deleted');
+  await client.close(uri);
+});
+
 test('dagStudio/graph answers the current graph and graphDidChange follows each analysis', async () => {
   const uri = 'untitled:Graph-1';
   await client.open(uri, CYCLE_DAG, 1);
