@@ -79,7 +79,9 @@ export const removedContextKey: Rule = {
     if (!MENTION.test(context.text)) return;
     const lines = lineIndexOf(context.text);
     forEachWrittenValue(file, (_name, value) => {
-      const uses = removedKeysIn.get(value, lines);
+      // A value followed to a constant holds the constant's text at the use's range: not kept, as the
+      // positions then depend on the text around the use.
+      const uses = value.resolvedFrom ? removedKeysOf(value, lines) : removedKeysIn.get(value, lines);
       for (let i = 0; i < uses.length; i++) report(uses[i]!.range, 'template', uses[i]!.key);
     });
     const contextVariables = new Map<string, string[]>();
@@ -101,11 +103,11 @@ interface KeyUse {
 }
 
 /**
- * Removed keys used as variables in the `{{ }}` / `{% %}` blocks of a string literal. A function of the
- * value alone (its text and range; the line index only turns offsets inside it into positions), so
- * worked out once per value object.
+ * Removed keys used as variables in the `{{ }}` / `{% %}` blocks of a string literal. For a literal
+ * written where it is used, a function of the value alone (its text and range; the line index only
+ * turns offsets inside it into positions), so worked out once per value object ({@link removedKeysIn}).
  */
-const removedKeysIn = new PerObjectMemo<ExprValue, readonly KeyUse[], LineIndex>((value, lines) => {
+function removedKeysOf(value: ExprValue, lines: LineIndex): readonly KeyUse[] {
   if (value.kind !== 'string' || literalString(value) === null) return NOTHING;
   const source = value.text;
   if (!source.includes('{{') && !source.includes('{%')) return NOTHING;
@@ -124,7 +126,9 @@ const removedKeysIn = new PerObjectMemo<ExprValue, readonly KeyUse[], LineIndex>
     }
   }
   return uses.length > 0 ? uses : NOTHING;
-});
+}
+
+const removedKeysIn = new PerObjectMemo<ExprValue, readonly KeyUse[], LineIndex>(removedKeysOf);
 
 /** Functions that run as tasks: TaskFlow functions and the `python_callable`s of tasks. */
 /** A function that runs as a task, with the parameters its callers fill in themselves. */
