@@ -63,7 +63,7 @@ export function taskHover(file: FileModel, task: TaskModel, dag: DagModel): stri
   for (const setting of EFFECTIVE_SETTINGS) {
     const argument = effectiveTaskArgument(file, dag, task, setting.name);
     let value: string;
-    if (argument === UNREADABLE) value = '_unknown: set by TaskGroup default_args that cannot be read statically_';
+    if (argument === UNREADABLE) value = '_unknown: its TaskGroup default_args cannot be read statically_';
     else if (!argument) value = `${setting.airflowDefault} _(Airflow default)_`;
     else if (task.args[setting.name] === argument) value = code(oneLine(argument.value.text));
     else if (dag.defaultArgs?.entries[setting.name] === argument) value = `${code(oneLine(argument.value.text))} _(from default_args)_`;

@@ -114,7 +114,7 @@ test('hover shows a setting a TaskGroup\'s default_args give the task, and when 
     return (hover!.contents as MarkupContent).value;
   };
   assert.match(await hoverOn('task_id="load"'), /\| retries \| `3` _\(from TaskGroup default_args\)_ \|/);
-  assert.match(await hoverOn('task_id="hidden"'), /\| retries \| _unknown: set by TaskGroup default_args that cannot be read statically_ \|/);
+  assert.match(await hoverOn('task_id="hidden"'), /\| retries \| _unknown: its TaskGroup default_args cannot be read statically_ \|/);
   await client.close(uri);
 });
 
