@@ -88,18 +88,10 @@ interface Secret {
   args: Record<string, string>;
 }
 
-/** Whether a name is one a secret is stored under, by name (there are few distinct names in a file). */
-const secretNames = new Map<string, boolean>();
-
+/** Whether a name is one a secret is stored under (asked only for facts not seen before). */
 function isSecretName(name: string): boolean {
-  let candidate = secretNames.get(name);
-  if (candidate === undefined) {
-    const lower = normalizedName(name);
-    candidate = lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
-    if (secretNames.size > 10_000) secretNames.clear();
-    secretNames.set(name, candidate);
-  }
-  return candidate;
+  const lower = normalizedName(name);
+  return lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
 }
 
 /** The secrets a call or assignment writes: a function of the fact alone, so worked out once per fact. */
