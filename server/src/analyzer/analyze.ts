@@ -31,7 +31,9 @@ const MAX_SYNTAX_ERRORS = 50;
  *   2. `collectImports` runs the `imports.scm` query on each import statement and resolves local names
  *      to qualified ones; files that never import airflow stop here.
  *   3. `collectFacts` records every call, function and assignment with the scope it runs in.
- *   4. `buildDagModel` evaluates the module abstractly to find DAGs, tasks, groups and dependencies.
+ *   4. `buildDagModel` evaluates the module abstractly to find DAGs, tasks, groups and dependencies;
+ *      when the file was analysed before, blocks inside a DAG that did not change are redone from a
+ *      trace of what they did last time instead of evaluated again.
  * Queries are used where they find few nodes (imports, syntax errors of skipped files): a query over
  * the whole tree costs a walk of every node, which for calls would be as slow as the copy itself.
  */
@@ -64,7 +66,7 @@ export function analyze(tree: Tree, text: string): FileModel {
   let model: ReturnType<typeof buildDagModel>;
   try {
     facts = collectFacts(lowered.root, reader);
-    model = buildDagModel(lowered.root, reader);
+    model = buildDagModel(lowered.root, reader, lowered.reusedStatements > 0);
   } catch (error) {
     // The server must survive any text: a defect here degrades this file's model instead of crashing.
     return { ...empty, importsAirflow: true, imports, syntaxErrors, dynamic: [{ reason: `${INTERNAL_ERROR_PREFIX}: ${(error as Error).message}`, range: lines.range(0, 0) }] };

@@ -198,6 +198,18 @@ class Scope {
     }
     return undefined;
   }
+
+  /** The scope `name` is found in from here, if any. */
+  holderOf(name: string): Scope | null {
+    for (let scope: Scope | null = this; scope; scope = scope.parent) if (scope.vars.has(name)) return scope;
+    return null;
+  }
+
+  /** Whether names are looked up in `other` from here (it is this scope or an enclosing one). */
+  sees(other: Scope): boolean {
+    for (let scope: Scope | null = this; scope; scope = scope.parent) if (scope === other) return true;
+    return false;
+  }
 }
 
 /**
@@ -312,6 +324,7 @@ const EVALUATED_ONCE: ArgumentPlan = {
 export function clearArgumentPlans(): void {
   argumentPlans = new WeakMap();
   edgeRanges = new WeakMap();
+  blockTraces = new WeakMap();
 }
 
 /**
@@ -320,6 +333,117 @@ export function clearArgumentPlans(): void {
  * keystroke left alone.
  */
 let edgeRanges = new WeakMap<Syn, Range>();
+
+/*
+ * Replaying unchanged blocks. A keystroke changes one statement; the others keep their syntax nodes
+ * (see `lowerTree`). Evaluating a `with` block inside a DAG — a TaskGroup with its tasks and their
+ * dependencies, typically — is then redone from a trace of what it did last time, as long as the block
+ * starts at the same place and everything it read from outside holds the same value. A block is only
+ * traced while every effect it has is one the trace can redo: creating groups and tasks of the DAG it
+ * is in, edges between its own tasks, notes, and binding names in the scope it runs in. Anything else
+ * (calling a function defined in the file, TaskFlow tasks, reading a list or dict from outside…) drops
+ * the trace, and the block is evaluated as usual.
+ */
+
+/** What a name read from outside a traced block held: the block behaves the same when it holds the same again. */
+type TracedRead =
+  | { k: 'ref'; qualifiedName: string }
+  | { k: 'literal'; value: Value }
+  | { k: 'function'; body: Syn; at: Range['start'] };
+
+/** A group a traced effect refers to: one the block created (its index), or the context's (-1), or none (-2). */
+type GroupSlot = number;
+const CONTEXT_GROUP: GroupSlot = -1;
+const NO_GROUP: GroupSlot = -2;
+
+/** A value a traced block bound to a name: its own task or group (by index), or a value that holds no object of this analysis. */
+type TracedValue = { task: number } | { group: number } | { value: Value };
+
+type TracedEffect =
+  | { op: 'group'; model: GroupModel; parent: GroupSlot }
+  | { op: 'task'; model: TaskModel; group: GroupSlot }
+  | { op: 'edge'; from: number; to: number; label: string | null; node: Syn; kind: EdgeKind }
+  | { op: 'bind'; name: string; value: TracedValue }
+  | { op: 'note'; reason: string; node: Syn; inDag: boolean };
+
+interface BlockTrace {
+  /** Where the block started: its text is its node's, so nothing in it moved while it starts there. */
+  start: Range['start'];
+  /** {@link ExpressionReader.context} (imports and constants), which task arguments are read with. */
+  readerContext: string;
+  /** The TaskGroup the block ran in: its id prefixes the ids made inside. */
+  groupId: string | null;
+  groupPrefixesIds: boolean;
+  reads: Map<string, TracedRead>;
+  effects: TracedEffect[];
+  /** Ids of the tasks the block creates; none may be in the DAG before it (edges are keyed by id). */
+  taskIds: string[];
+  /** Evaluation steps the block took, counted again when it is redone (see MAX_STEPS). */
+  steps: number;
+}
+
+/**
+ * Traces by block node; entries go with their nodes. A block that could not be traced is marked so that
+ * next time the blocks inside it are traced instead.
+ */
+let blockTraces = new WeakMap<Syn, BlockTrace | typeof UNTRACEABLE>();
+const UNTRACEABLE = 'untraceable';
+
+let lastContext: { source: string; copy: string } | null = null;
+
+/** {@link ExpressionReader.context} for keeping in traces: one copy per context (see `detached`). */
+function detachedContext(context: string): string {
+  if (lastContext === null || lastContext.source !== context) lastContext = { source: context, copy: detached(context) };
+  return lastContext.copy;
+}
+
+/** A copy of a task's model for a trace: what it shares with the document is copied (see `detached`). */
+function detachedTaskModel(model: TaskModel): TaskModel {
+  return {
+    ...model,
+    taskId: detached(model.taskId),
+    localTaskId: detached(model.localTaskId),
+    operator: detached(model.operator),
+    qualifiedName: model.qualifiedName === null ? null : detached(model.qualifiedName),
+    group: model.group === null ? null : detached(model.group),
+    callable: model.callable === null ? null : { ...model.callable, name: detached(model.callable.name) },
+  };
+}
+
+function detachedGroupModel(model: GroupModel): GroupModel {
+  return {
+    ...model,
+    groupId: detached(model.groupId),
+    localGroupId: detached(model.localGroupId),
+    parent: model.parent === null ? null : detached(model.parent),
+  };
+}
+
+/** A trace being recorded while its block is evaluated. */
+class BlockRecording {
+  readonly reads = new Map<string, TracedRead>();
+  readonly effects: TracedEffect[] = [];
+  /** Names the block bound in its scope so far: reading them later reads the block's own value. */
+  readonly bound = new Set<string>();
+  readonly tasks = new Map<TaskRecord, number>();
+  readonly groups = new Map<GroupRecord, number>();
+  readonly taskIds: string[] = [];
+  abandoned = false;
+
+  constructor(
+    readonly scope: Scope,
+    readonly dag: DagRecord,
+    readonly group: GroupRecord | null,
+    /** The size of the DAG's id table when the block started. */
+    readonly idsBefore: number,
+  ) {}
+
+  groupSlot(group: GroupRecord | null): GroupSlot | undefined {
+    if (group === this.group) return CONTEXT_GROUP;
+    if (group === null) return NO_GROUP;
+    return this.groups.get(group);
+  }
+}
 
 type Completion = { kind: 'normal' } | { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'continue' };
 const NORMAL: Completion = { kind: 'normal' };
@@ -341,8 +465,8 @@ interface Context {
 }
 
 /** Evaluates the module and returns the DAGs it defines. */
-export function buildDagModel(root: Syn, reader: ExpressionReader): DagModelResult {
-  const builder = new DagModelBuilder(reader);
+export function buildDagModel(root: Syn, reader: ExpressionReader, traceBlocks = false): DagModelResult {
+  const builder = new DagModelBuilder(reader, traceBlocks);
   return builder.run(root);
 }
 
@@ -363,8 +487,11 @@ class DagModelBuilder {
   private readonly operatorSpecs = new Map<string, OperatorSpec>();
   private lastRangeNode: Syn | null = null;
   private lastRange: Range | null = null;
+  /** The trace of the block being evaluated, while it can still be kept. */
+  private recording: BlockRecording | null = null;
 
-  constructor(private readonly reader: ExpressionReader) {}
+  /** `traceBlocks`: keep and replay {@link BlockTrace}s (worth it when the file is analysed again and again). */
+  constructor(private readonly reader: ExpressionReader, private readonly traceBlocks: boolean) {}
 
   run(root: Syn): DagModelResult {
     try {
@@ -428,6 +555,11 @@ class DagModelBuilder {
   }
 
   private note(reason: string, node: Syn, dag: DagRecord | null = this.context.dag): void {
+    const recording = this.recording;
+    if (recording !== null) {
+      if (dag === recording.dag || dag === null) recording.effects.push({ op: 'note', reason, node, inDag: dag !== null });
+      else recording.abandoned = true;
+    }
     const key = `${reason}\u0000${node.start}\u0000${node.end}\u0000${dag ? this.dags.indexOf(dag) : -1}`;
     if (this.noteKeys.has(key)) return;
     this.noteKeys.add(key);
@@ -458,7 +590,7 @@ class DagModelBuilder {
         for (const expression of statement.children) this.evalStatementExpression(expression, scope);
         return NORMAL;
       case 'with_statement':
-        return this.execWith(statement, scope);
+        return this.traceBlocks ? this.execTraced(statement, scope) : this.execWith(statement, scope);
       case 'for_statement':
         return this.execFor(statement, scope);
       case 'while_statement':
@@ -523,6 +655,8 @@ class DagModelBuilder {
   }
 
   private execAugmented(assignment: Syn, scope: Scope): void {
+    // It reads and rebinds the name without evaluating an identifier.
+    this.abandonTrace();
     const [target, valueNode] = assignment.children;
     if (!target || !valueNode) return;
     const value = this.eval(valueNode, scope);
@@ -541,13 +675,9 @@ class DagModelBuilder {
 
   private bind(target: Syn, value: Value, scope: Scope): void {
     switch (target.type) {
-      case 'identifier': {
-        const name = this.text(target);
-        scope.vars.set(name, value);
-        if (value.k === 'task') this.nameVariable(value.task.model, name);
-        else if (value.k === 'dag') this.nameVariable(value.dag.model, name);
+      case 'identifier':
+        this.bindName(this.text(target), value, scope);
         return;
-      }
       case 'pattern_list':
       case 'tuple_pattern':
       case 'list_pattern':
@@ -576,6 +706,13 @@ class DagModelBuilder {
       default:
         return;
     }
+  }
+
+  private bindName(name: string, value: Value, scope: Scope): void {
+    scope.vars.set(name, value);
+    if (value.k === 'task') this.nameVariable(value.task.model, name);
+    else if (value.k === 'dag') this.nameVariable(value.dag.model, name);
+    if (this.recording !== null) this.traceBinding(this.recording, name, value, scope);
   }
 
   /** Records the variable holding a task or DAG; one held by several different names has none. */
@@ -620,6 +757,212 @@ class DagModelBuilder {
     } finally {
       this.context = saved;
     }
+  }
+
+  // ---- traced blocks (see BlockTrace) -----------------------------------------------------------
+
+  private abandonTrace(): void {
+    if (this.recording !== null) this.recording.abandoned = true;
+  }
+
+  /** A `with` statement inside a DAG: replayed from its trace when that still holds, else evaluated and traced. */
+  private execTraced(statement: Syn, scope: Scope): Completion {
+    const context = this.context;
+    const dag = context.dag;
+    if (this.recording !== null || dag === null || context.inDynamicLoop) return this.execWith(statement, scope);
+    const trace = blockTraces.get(statement);
+    if (trace === UNTRACEABLE) return this.execWith(statement, scope);
+    if (trace !== undefined && this.canReplay(trace, statement, scope, dag)) {
+      this.replay(trace, scope, dag);
+      return NORMAL;
+    }
+    const recording = new BlockRecording(scope, dag, context.group, dag.taskIdNumbers.size);
+    const stepsBefore = this.steps;
+    this.recording = recording;
+    let completion: Completion;
+    try {
+      completion = this.execWith(statement, scope);
+    } finally {
+      this.recording = null;
+    }
+    if (recording.abandoned || completion.kind !== 'normal') {
+      blockTraces.set(statement, UNTRACEABLE);
+      return completion;
+    }
+    blockTraces.set(statement, {
+      start: this.reader.lines.position(statement.start),
+      readerContext: detachedContext(this.reader.context),
+      groupId: context.group === null ? null : detached(context.group.model.groupId),
+      groupPrefixesIds: context.group?.model.prefixGroupId ?? true,
+      reads: recording.reads,
+      effects: recording.effects,
+      taskIds: recording.taskIds,
+      steps: this.steps - stepsBefore,
+    });
+    return completion;
+  }
+
+  private canReplay(trace: BlockTrace, statement: Syn, scope: Scope, dag: DagRecord): boolean {
+    const group = this.context.group;
+    if (!this.reader.lines.isAt(trace.start, statement.start) || trace.readerContext !== this.reader.context) return false;
+    if ((group?.model.groupId ?? null) !== trace.groupId || (group?.model.prefixGroupId ?? true) !== trace.groupPrefixesIds) return false;
+    if (this.steps + trace.steps > MAX_STEPS || this.taskCount + trace.taskIds.length > MAX_TASKS) return false;
+    for (const id of trace.taskIds) if (dag.taskIdNumbers.has(id)) return false;
+    for (const [name, read] of trace.reads) if (!this.readsAsBefore(read, this.valueOfName(name, scope))) return false;
+    return true;
+  }
+
+  private readsAsBefore(read: TracedRead, value: Value): boolean {
+    switch (read.k) {
+      case 'ref':
+        return value.k === 'ref' && value.qualifiedName === read.qualifiedName;
+      case 'literal':
+        return value.k === read.value.k && (value as { v?: unknown }).v === (read.value as { v?: unknown }).v;
+      case 'function':
+        return value.k === 'function' && value.fn.body === read.body && this.reader.lines.isAt(read.at, value.fn.definition.start);
+    }
+  }
+
+  /** Redoes what the block did, in the same order, on this analysis' DAG, groups and scope. */
+  private replay(trace: BlockTrace, scope: Scope, dag: DagRecord): void {
+    this.steps += trace.steps;
+    const tasks: TaskRecord[] = [];
+    const groups: GroupRecord[] = [];
+    const groupIn = (slot: GroupSlot) => (slot === CONTEXT_GROUP ? this.context.group : slot === NO_GROUP ? null : groups[slot]!);
+    for (const effect of trace.effects) {
+      switch (effect.op) {
+        case 'group':
+          groups.push(this.addGroup(effect.model, dag, groupIn(effect.parent)));
+          break;
+        case 'task':
+          // A copy: later statements may still name the task's variable or give it a role.
+          tasks.push(this.registerTask({ ...effect.model }, dag, groupIn(effect.group)));
+          break;
+        case 'edge':
+          this.addEdge(tasks[effect.from]!, tasks[effect.to]!, effect.label, effect.node, effect.kind);
+          break;
+        case 'bind': {
+          const traced = effect.value;
+          const value: Value = 'task' in traced ? { k: 'task', task: tasks[traced.task]! }
+            : 'group' in traced ? { k: 'group', group: groups[traced.group]! }
+            : traced.value.k === 'ref' ? this.ref(traced.value.qualifiedName) : traced.value;
+          this.bindName(effect.name, value, scope);
+          break;
+        }
+        case 'note':
+          this.note(effect.reason, effect.node, effect.inDag ? dag : null);
+          break;
+      }
+    }
+  }
+
+  /** Notes a name the block reads from outside, or drops the trace when its value cannot be compared next time. */
+  private traceRead(recording: BlockRecording, name: string, value: Value, scope: Scope): void {
+    if (recording.abandoned || recording.reads.has(name)) return;
+    const holder = scope.holderOf(name);
+    // Bound by the block itself: in its scope, or in a comprehension's inside it.
+    if (holder !== null && (holder === recording.scope ? recording.bound.has(name) : !recording.scope.sees(holder))) return;
+    let read: TracedRead;
+    switch (value.k) {
+      case 'ref':
+        read = { k: 'ref', qualifiedName: detached(value.qualifiedName) };
+        break;
+      case 'str':
+        read = { k: 'literal', value: { k: 'str', v: detached(value.v) } };
+        break;
+      case 'num':
+      case 'bool':
+      case 'none':
+      case 'unknown':
+        read = { k: 'literal', value };
+        break;
+      case 'function':
+        read = { k: 'function', body: value.fn.body, at: this.reader.lines.position(value.fn.definition.start) };
+        break;
+      default:
+        // Lists, dicts, tasks… from outside may have changed in ways a comparison cannot see.
+        recording.abandoned = true;
+        return;
+    }
+    recording.reads.set(name, read);
+  }
+
+  private traceBinding(recording: BlockRecording, name: string, value: Value, scope: Scope): void {
+    if (recording.abandoned) return;
+    if (scope !== recording.scope) {
+      // A comprehension's variables stay inside it; a binding in an enclosing scope is not traced.
+      if (recording.scope.sees(scope)) recording.abandoned = true;
+      return;
+    }
+    let traced: TracedValue | undefined;
+    switch (value.k) {
+      case 'task': {
+        const index = recording.tasks.get(value.task);
+        traced = index === undefined ? undefined : { task: index };
+        break;
+      }
+      case 'group': {
+        const index = recording.groups.get(value.group);
+        traced = index === undefined ? undefined : { group: index };
+        break;
+      }
+      case 'str':
+        traced = { value: { k: 'str', v: detached(value.v) } };
+        break;
+      case 'ref':
+        traced = { value: { k: 'ref', qualifiedName: detached(value.qualifiedName) } };
+        break;
+      case 'num':
+      case 'bool':
+      case 'none':
+      case 'unknown':
+        traced = { value };
+        break;
+      default:
+        traced = undefined;
+    }
+    if (traced === undefined) {
+      recording.abandoned = true;
+      return;
+    }
+    recording.bound.add(name);
+    recording.effects.push({ op: 'bind', name, value: traced });
+  }
+
+  private traceTask(recording: BlockRecording, task: TaskRecord): void {
+    if (recording.abandoned) return;
+    const slot = recording.groupSlot(task.group);
+    const known = task.dag === recording.dag ? recording.dag.taskIdNumbers.get(task.model.taskId) : undefined;
+    // Edges are keyed by task id: a task sharing its id with one from before the block is linked to that one's edges.
+    if (task.dag !== recording.dag || slot === undefined || (known !== undefined && known < recording.idsBefore)) {
+      recording.abandoned = true;
+      return;
+    }
+    recording.tasks.set(task, recording.tasks.size);
+    recording.taskIds.push(detached(task.model.taskId));
+    recording.effects.push({ op: 'task', model: detachedTaskModel(task.model), group: slot });
+  }
+
+  private traceGroup(recording: BlockRecording, model: GroupModel, dag: DagRecord | null, parent: GroupRecord | null, addSuffix: boolean): void {
+    if (recording.abandoned) return;
+    const slot = recording.groupSlot(parent);
+    // A suffixed id depends on the ids already in the DAG.
+    if (addSuffix || dag !== recording.dag || slot === undefined) {
+      recording.abandoned = true;
+      return;
+    }
+    recording.effects.push({ op: 'group', model: detachedGroupModel(model), parent: slot });
+  }
+
+  private traceEdge(recording: BlockRecording, from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
+    if (recording.abandoned) return;
+    const fromIndex = recording.tasks.get(from);
+    const toIndex = recording.tasks.get(to);
+    if (fromIndex === undefined || toIndex === undefined) {
+      recording.abandoned = true;
+      return;
+    }
+    recording.effects.push({ op: 'edge', from: fromIndex, to: toIndex, label: label === null ? null : detached(label), node, kind });
   }
 
   private iterate(value: Value): Value[] | null {
@@ -729,6 +1072,7 @@ class DagModelBuilder {
   }
 
   private defineFunction(definition: Syn, decorators: Syn[], scope: Scope): void {
+    this.abandonTrace();
     const [nameNode] = definition.children;
     const body = definition.children.find((child) => child.type === 'block');
     if (!nameNode || nameNode.type !== 'identifier' || !body) return;
@@ -790,6 +1134,7 @@ class DagModelBuilder {
   }
 
   private defineClass(definition: Syn, scope: Scope): void {
+    this.abandonTrace();
     const [nameNode] = definition.children;
     if (!nameNode) return;
     const name = this.text(nameNode);
@@ -804,6 +1149,14 @@ class DagModelBuilder {
   }
 
   // ---- expressions -------------------------------------------------------------------------------
+
+  private valueOfName(name: string, scope: Scope): Value {
+    const found = scope.lookup(name);
+    if (found !== undefined) return found;
+    const imported = this.reader.imports.get(name);
+    if (imported !== undefined) return this.ref(imported);
+    return BUILTINS.has(name) ? this.ref(name) : UNKNOWN;
+  }
 
   /** The value standing for a qualified name; one per name, as every use of an import evaluates to it. */
   private ref(qualifiedName: string): RefValue {
@@ -848,11 +1201,9 @@ class DagModelBuilder {
         return this.evalCall(node, scope, depth, position);
       case 'identifier': {
         const name = this.text(node);
-        const found = scope.lookup(name);
-        if (found !== undefined) return found;
-        const imported = this.reader.imports.get(name);
-        if (imported !== undefined) return this.ref(imported);
-        return BUILTINS.has(name) ? this.ref(name) : UNKNOWN;
+        const value = this.valueOfName(name, scope);
+        if (this.recording !== null) this.traceRead(this.recording, name, value, scope);
+        return value;
       }
       case 'string':
       case 'concatenated_string': {
@@ -1500,6 +1851,7 @@ class DagModelBuilder {
       }
       if (self.k === 'task' && (name === 'as_setup' || name === 'as_teardown')) {
         const args = this.evalArguments(argumentList, scope, depth);
+        this.abandonTrace();
         self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
         for (let group = self.task.group; group; group = group.parent) group.shape++;
         if (name === 'as_teardown') {
@@ -1573,6 +1925,8 @@ class DagModelBuilder {
 
   /** Runs a function defined in the file with its arguments bound, and returns what it returns. */
   private callFunction(fn: FunctionValue, argumentList: Syn | undefined, scope: Scope, depth: number, node: Syn): Value {
+    // The function runs in its closure, which the trace does not follow.
+    this.abandonTrace();
     const args = this.evalArguments(argumentList, scope, depth);
     if (this.context.callDepth >= MAX_CALL_DEPTH) {
       this.note(`calls nest deeper than ${MAX_CALL_DEPTH} levels here; \`${fn.name}\` was not followed`, node);
@@ -1642,6 +1996,7 @@ class DagModelBuilder {
   // ---- DAGs --------------------------------------------------------------------------------------
 
   private newDag(model: Omit<DagModel, 'tasks' | 'edges' | 'groups' | 'dynamic'>): DagRecord {
+    this.abandonTrace();
     const dag: DagRecord = {
       model: { ...model, tasks: [], edges: [], groups: [], dynamic: [] },
       taskIdNumbers: new Map(),
@@ -1714,6 +2069,7 @@ class DagModelBuilder {
   }
 
   private callDagFunction(fn: FunctionValue, decorator: Syn, argumentList: Syn | undefined, scope: Scope, depth: number): Value {
+    this.abandonTrace();
     const expression = decorator.children[0];
     const decoratorArguments = expression?.type === 'call' ? expression.children[1] ?? null : null;
     const info = this.dagArguments(decoratorArguments, fn.closure, depth, decorator, fn.name);
@@ -1775,26 +2131,27 @@ class DagModelBuilder {
       localId = `${base}__${(dag.groupSuffixes.get(basePrefix) ?? 0) + 1}`;
       groupId = parent ? childId(parent, localId) : localId;
     }
-    if (dag) {
-      dag.groupIds.add(groupId);
-      if (groupId.includes('__')) recordGroupSuffix(dag, groupId);
-    }
-    const group: GroupRecord = {
-      model: { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId },
-      dag,
-      parent,
-      tasks: [],
-      shape: 0,
-      roots: null,
-      leaves: null,
-    };
-    if (dag) dag.model.groups.push(group.model);
+    const model: GroupModel = { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId };
+    if (this.recording !== null) this.traceGroup(this.recording, model, dag, parent, addSuffix);
+    const group = this.addGroup(model, dag, parent);
     if (dynamicId) this.note(`the TaskGroup id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);
-    this.graphChanges++;
     return { k: 'group', group };
   }
 
+  private addGroup(model: GroupModel, dag: DagRecord | null, parent: GroupRecord | null): GroupRecord {
+    if (dag) {
+      dag.groupIds.add(model.groupId);
+      if (model.groupId.includes('__')) recordGroupSuffix(dag, model.groupId);
+      dag.model.groups.push(model);
+    }
+    const group: GroupRecord = { model, dag, parent, tasks: [], shape: 0, roots: null, leaves: null };
+    if (this.recording !== null) this.recording.groups.set(group, this.recording.groups.size);
+    this.graphChanges++;
+    return group;
+  }
+
   private callGroupFunction(node: Syn, callee: Extract<Value, { k: 'group-function' }>, argumentList: Syn | undefined, scope: Scope, depth: number, mapped: boolean): Value {
+    this.abandonTrace();
     const expression = callee.decorator.children[0];
     const decoratorArguments = expression?.type === 'call' ? expression.children[1] : undefined;
     const created = this.createGroup(node, decoratorArguments, callee.fn.closure, depth, true, callee.fn.name, callee.overrides);
@@ -1833,6 +2190,7 @@ class DagModelBuilder {
   private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
     if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
     const task: TaskRecord = { model, dag, idNumber: -1, group, upstream: NO_TASKS, downstream: NO_TASKS };
+    if (this.recording !== null) this.traceTask(this.recording, task);
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
     for (let current = group; current; current = current.parent) {
@@ -1951,6 +2309,8 @@ class DagModelBuilder {
   }
 
   private createTaskFlowTask(node: Syn, flow: TaskFlowValue, argumentList: Syn | undefined, scope: Scope, depth: number, partialArguments: Syn | null, expandMethod: 'expand' | 'expand_kwargs' | null): Value {
+    // Its id depends on the ids already in the DAG (`__N` suffixes), and its arguments on the function's closure.
+    this.abandonTrace();
     const evaluated = this.evalArguments(argumentList, scope, depth);
     const partial = partialArguments ? this.evalArguments(partialArguments, scope, depth) : null;
     const decoratorArgs = flow.decoratorArguments ? this.evalArguments(flow.decoratorArguments, flow.fn?.closure ?? scope, depth) : null;
@@ -2123,6 +2483,7 @@ class DagModelBuilder {
   }
 
   private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
+    if (this.recording !== null) this.traceEdge(this.recording, from, to, label, node, kind);
     // Airflow attaches a task without a DAG to the DAG of the task it is linked to.
     if (!from.dag && to.dag) this.adopt(from, to.dag);
     if (!to.dag && from.dag) this.adopt(to, from.dag);
@@ -2169,6 +2530,7 @@ class DagModelBuilder {
   }
 
   private adopt(task: TaskRecord, dag: DagRecord): void {
+    this.abandonTrace();
     this.addToDag(task, dag);
   }
 }

@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { clearAnalysisCaches } from '../../../server/src/analyzer/analyze';
 import { createPythonParser, parsePython } from '../../../server/src/analyzer/parser';
 import { lowerTree } from '../../../server/src/analyzer/syntax';
+import { generateDagFile } from '../../../bench/support/generate';
 import { seededRandom } from '../random';
-import { analyzeWith, assertEachMatchesCold, assertSameModel } from './warmAndCold';
+import { analyzeWith, assertEachMatchesCold, assertSameModel, assertWarmSequenceMatchesCold } from './warmAndCold';
 
 /**
  * Statements are copied out of the syntax tree once and reused while their text is unchanged. After
@@ -101,6 +102,183 @@ test('remembered TaskGroup blocks follow the DAG variables and callables around 
     base.replace('def load():', '\n\ndef load():'),
   ];
   assertEachMatchesCold(parser, [...variants, ...[...variants].reverse(), ...variants], 'variant');
+});
+
+test('TaskGroup blocks redone from their trace follow what they read around them', async () => {
+  const parser = await createPythonParser();
+  const base = [
+    'import pendulum',
+    'from airflow.sdk import DAG, Label, TaskGroup',
+    'from airflow.providers.standard.operators.bash import BashOperator',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    'from airflow.providers.standard.operators.python import PythonOperator',
+    '',
+    'COMMAND = "extract.sh"',
+    'SHARDS = 2',
+    '',
+    'def load():',
+    '    pass',
+    '',
+    'def other():',
+    '    pass',
+    '',
+    'with DAG(dag_id="d", schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC")) as dag:',
+    '    start = EmptyOperator(task_id="start")',
+    '    with TaskGroup("outer") as outer:',
+    '        with TaskGroup("extract") as extract:',
+    '            a = BashOperator(task_id="a", bash_command=COMMAND)',
+    '            b = PythonOperator(task_id="b", python_callable=load)',
+    '            c = EmptyOperator(task_id="c")',
+    '            a >> [b, c]',
+    '            b >> Label("then") >> c',
+    '        start >> extract',
+    '    with TaskGroup("load") as load_group:',
+    '        with TaskGroup("parts") as parts:',
+    '            d = EmptyOperator(task_id="d")',
+    '            e = EmptyOperator(task_id=f"e_{SHARDS}")',
+    '            d >> e',
+    '        parts >> EmptyOperator(task_id="done")',
+    '        for name in [f"shard_{i}" for i in range(SHARDS)]:',
+    '            EmptyOperator(task_id=name) >> e',
+    '    outer >> load_group',
+    '',
+  ].join('\n');
+  const variants = [
+    base,
+    base,
+    // A constant read by a block changes (its value, then its line): arguments read through it follow.
+    base.replace('COMMAND = "extract.sh"', 'COMMAND = "extract.sql"'),
+    base.replace('SHARDS = 2', 'SHARDS = 3'),
+    base.replace('COMMAND = "extract.sh"\nSHARDS = 2', 'SHARDS = 2\nCOMMAND = "extract.sh"'),
+    // The import behind an operator changes.
+    base.replace('from airflow.providers.standard.operators.bash import BashOperator', 'from airflow.operators.bash import BashOperator'),
+    // The callable moves to another line while the block stays where it is.
+    base.replace('def load():\n    pass\n\ndef other():', 'def other():\n    pass\n\ndef load():'),
+    // A task before the blocks takes the id of a task in one of them.
+    base.replace('task_id="start"', 'task_id="load.parts.d"'),
+    base.replace('task_id="start"', 'task_id="outer.extract.a"'),
+    // …and two tasks before them are linked as two tasks in a block are: the block's edge is a second
+    // declaration, which does not change which of the group's tasks are its last.
+    base.replace('    start = EmptyOperator(task_id="start")', '    start = EmptyOperator(task_id="load.parts.d") >> EmptyOperator(task_id="load.parts.e_2")'),
+    // The group around a block changes its id, then stops prefixing its children's ids.
+    base.replace('TaskGroup("outer")', 'TaskGroup("other")'),
+    base.replace('TaskGroup("outer")', 'TaskGroup("outer", prefix_group_id=False)'),
+    // A name a block binds is bound before it too; a name it reads is rebound after it.
+    base.replace('    start = EmptyOperator(task_id="start")', '    start = EmptyOperator(task_id="start"); d = start'),
+    base.replace('    outer >> load_group', '    outer >> load_group\n    SHARDS = 5'),
+    // Lines above the blocks.
+    base.replace('SHARDS = 2', 'SHARDS = 2\n'),
+  ];
+  assertWarmSequenceMatchesCold(parser, [...variants, ...[...variants].reverse(), ...variants], 'variant');
+});
+
+test('blocks of a factory called for several DAGs are redone for each', async () => {
+  const parser = await createPythonParser();
+  // The outer group reads a task from outside, so the inner one is the block traced, in a different group each call.
+  const nested = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    '',
+    'def build(dag_id, group_id, prefix):',
+    '    with DAG(dag_id=dag_id, schedule=None) as dag:',
+    '        start = EmptyOperator(task_id="start")',
+    '        with TaskGroup(group_id, prefix_group_id=prefix) as outer:',
+    '            start >> EmptyOperator(task_id="first")',
+    '            with TaskGroup("inner") as inner:',
+    '                u = EmptyOperator(task_id="u")',
+    '                v = EmptyOperator(task_id="v")',
+    '                u >> v',
+    '    return dag',
+    '',
+    'build("a", "outer", True)',
+    'build("b", "other", True)',
+    'build("c", "other", False)',
+    '',
+  ].join('\n');
+  assertWarmSequenceMatchesCold(parser, [nested, nested, nested.replace('"c", "other", False', '"c", "other", True'), nested], 'nested');
+  const base = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    '',
+    'def build(dag_id, region):',
+    '    with DAG(dag_id=dag_id, schedule=None) as dag:',
+    '        with TaskGroup("g") as g:',
+    '            u = EmptyOperator(task_id="u")',
+    '            v = EmptyOperator(task_id=region)',
+    '            u >> v',
+    '    return dag',
+    '',
+    'for region in ["eu", "us"]:',
+    '    build(f"d_{region}", region)',
+    '',
+  ].join('\n');
+  const variants = [
+    base,
+    base,
+    base.replace('["eu", "us"]', '["eu", "eu"]'),
+    base.replace('["eu", "us"]', '["us", "eu", "ap"]'),
+    base.replace('    build(f"d_{region}", region)', '    build(f"d_{region}", "x")'),
+  ];
+  assertWarmSequenceMatchesCold(parser, [...variants, ...[...variants].reverse(), ...variants], 'variant');
+});
+
+test('blocks that call helpers, TaskFlow functions or rebind names outside are evaluated again', async () => {
+  const parser = await createPythonParser();
+  const base = [
+    'from airflow.sdk import DAG, TaskGroup, task',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    '',
+    'PREFIX = "p"',
+    'PREFIX = PREFIX + "q"',
+    'counter = 0',
+    '',
+    'def make(name):',
+    '    return EmptyOperator(task_id=PREFIX + name)',
+    '',
+    '@task',
+    'def compute():',
+    '    return 1',
+    '',
+    'with DAG(dag_id="h", schedule=None) as dag:',
+    '    with TaskGroup("g") as g:',
+    '        first = make("a")',
+    '        second = make("b")',
+    '        first >> second',
+    '    with TaskGroup("g3") as g3:',
+    '        EmptyOperator(task_id="x")',
+    '        counter += 1',
+    '    EmptyOperator(task_id="g2.compute__5")',
+    '    with TaskGroup("g2") as g2:',
+    '        compute() >> compute()',
+    '    EmptyOperator(task_id=f"after_{counter}")',
+    '',
+  ].join('\n');
+  const variants = [
+    base,
+    base,
+    // The helper reads a name that is not a constant.
+    base.replace('PREFIX + "q"', 'PREFIX + "r"'),
+    // TaskFlow ids take the next free `__N` in the DAG.
+    base.replace('task_id="g2.compute__5"', 'task_id="g2.compute__7"'),
+    base,
+  ];
+  assertWarmSequenceMatchesCold(parser, [...variants, ...[...variants].reverse()], 'variant');
+});
+
+test('typing through a generated DAG gives the same model as a cold analysis after every keystroke', async () => {
+  const parser = await createPythonParser();
+  const random = seededRandom(5);
+  let text = generateDagFile(60);
+  const texts: string[] = [];
+  for (let keystroke = 0; keystroke < 120; keystroke++) {
+    // Mostly one character at a time in one place, sometimes a jump or a new line.
+    const at = keystroke % 10 === 0 ? Math.floor(random() * text.length) : Math.min(text.length, (keystroke * 7919) % text.length);
+    const roll = random();
+    if (roll < 0.5) text = text.slice(0, at) + 'xyz_"()>\n'[Math.floor(random() * 10)] + text.slice(at);
+    else text = text.slice(0, at) + text.slice(at + 1);
+    texts.push(text);
+  }
+  assertWarmSequenceMatchesCold(parser, texts, 'keystroke');
 });
 
 /** A file where the same lines recur in many blocks, nested two deep, as generated DAGs have them. */

@@ -30,3 +30,13 @@ export function assertEachMatchesCold(parser: Parser, texts: string[], what: str
     assertSameModel(warm, cold, what, text);
   }
 }
+
+/**
+ * Analyses `texts` cold first, then in turn from an empty cache with nothing cleared between them — so
+ * that each analysis may redo blocks traced by the one before — and asserts each agrees with its cold model.
+ */
+export function assertWarmSequenceMatchesCold(parser: Parser, texts: string[], what: string): void {
+  const cold = texts.map((text) => analyzeWith(parser, text, true));
+  clearAnalysisCaches();
+  texts.forEach((text, index) => assertSameModel(analyzeWith(parser, text, false), cold[index]!, `${what} ${index}`, text));
+}
