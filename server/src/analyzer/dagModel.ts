@@ -133,6 +133,11 @@ interface OperatorSpec {
 
 interface TaskRecord {
   model: TaskModel;
+  /**
+   * True when `model` is a traced block's, shared with other analyses that redid the block: it is
+   * copied before anything changes it (see {@link DagModelBuilder.writableModel}).
+   */
+  sharedModel: boolean;
   dag: DagRecord | null;
   /** The number of this task's id in its DAG ({@link DagRecord.taskIdNumbers}), or -1 outside a DAG. */
   idNumber: number;
@@ -163,6 +168,8 @@ interface GroupRecord {
 
 interface DagRecord {
   model: DagModel;
+  /** The DAG's tasks; their models become `model.tasks` when the evaluation ends (a shared model may be replaced until then). */
+  tasks: TaskRecord[];
   /**
    * Every task id in the DAG, numbered densely in order of appearance; tasks sharing an id share its
    * number, so edges can be keyed by a pair of small integers instead of a pair of strings.
@@ -399,14 +406,38 @@ function detachedContext(context: string): string {
 
 /** A copy of a task's model for a trace: what it shares with the document is copied (see `detached`). */
 function detachedTaskModel(model: TaskModel): TaskModel {
+  // Made like every other task model (see `copyOfTask`), so that code reading tasks sees one shape.
+  const copy = copyOfTask(model);
+  copy.taskId = detached(model.taskId);
+  copy.localTaskId = detached(model.localTaskId);
+  copy.operator = detached(model.operator);
+  copy.qualifiedName = model.qualifiedName === null ? null : detached(model.qualifiedName);
+  copy.group = model.group === null ? null : detached(model.group);
+  copy.callable = model.callable === null ? null : { name: detached(model.callable.name), range: model.callable.range, bodyRange: model.callable.bodyRange };
+  return copy;
+}
+
+/**
+ * A copy of a task's model, its fields written out in the order `createOperatorTask` writes them: the
+ * copy then has the same shape as the models made by evaluation, and making it is much faster than a
+ * spread. (TaskModel has no optional fields, so the type check sees a field missing here.)
+ */
+function copyOfTask(model: TaskModel): TaskModel {
   return {
-    ...model,
-    taskId: detached(model.taskId),
-    localTaskId: detached(model.localTaskId),
-    operator: detached(model.operator),
-    qualifiedName: model.qualifiedName === null ? null : detached(model.qualifiedName),
-    group: model.group === null ? null : detached(model.group),
-    callable: model.callable === null ? null : { ...model.callable, name: detached(model.callable.name) },
+    taskId: model.taskId,
+    localTaskId: model.localTaskId,
+    taskIdRange: model.taskIdRange,
+    operator: model.operator,
+    qualifiedName: model.qualifiedName,
+    kind: model.kind,
+    mapped: model.mapped,
+    role: model.role,
+    group: model.group,
+    range: model.range,
+    args: model.args,
+    variable: model.variable,
+    callable: model.callable,
+    dynamicId: model.dynamicId,
   };
 }
 
@@ -428,6 +459,10 @@ class BlockRecording {
   readonly tasks = new Map<TaskRecord, number>();
   readonly groups = new Map<GroupRecord, number>();
   readonly taskIds: string[] = [];
+  /** Set with {@link abandoned} when one of the block's task ids was taken before it: next time may do. */
+  idTaken = false;
+  /** The effects creating tasks, in the order of {@link tasks}. */
+  readonly taskEffects: Extract<TracedEffect, { op: 'task' }>[] = [];
   abandoned = false;
 
   constructor(
@@ -489,6 +524,8 @@ class DagModelBuilder {
   private lastRange: Range | null = null;
   /** The trace of the block being evaluated, while it can still be kept. */
   private recording: BlockRecording | null = null;
+  private lastTracedContext: string | null = null;
+  private lastTracedContextHolds = false;
 
   /** `traceBlocks`: keep and replay {@link BlockTrace}s (worth it when the file is analysed again and again). */
   constructor(private readonly reader: ExpressionReader, private readonly traceBlocks: boolean) {}
@@ -570,6 +607,7 @@ class DagModelBuilder {
 
   private finishDag(dag: DagRecord): void {
     const model = dag.model;
+    for (const task of dag.tasks) model.tasks.push(task.model);
     model.tasks.sort((a, b) => comparePositions(a.range, b.range));
   }
 
@@ -710,9 +748,26 @@ class DagModelBuilder {
 
   private bindName(name: string, value: Value, scope: Scope): void {
     scope.vars.set(name, value);
-    if (value.k === 'task') this.nameVariable(value.task.model, name);
+    if (value.k === 'task') this.nameTaskVariable(value.task, name);
     else if (value.k === 'dag') this.nameVariable(value.dag.model, name);
     if (this.recording !== null) this.traceBinding(this.recording, name, value, scope);
+  }
+
+  private nameTaskVariable(task: TaskRecord, name: string): void {
+    const model = task.model;
+    if (model.variable === name || (model.variable === null && this.ambiguousVariables.has(model))) return;
+    this.nameVariable(this.writableModel(task), name);
+  }
+
+  /** The task's model, copied first when it is shared with other analyses (see {@link TaskRecord.sharedModel}). */
+  private writableModel(task: TaskRecord): TaskModel {
+    if (task.sharedModel) {
+      const shared = task.model;
+      task.model = copyOfTask(shared);
+      task.sharedModel = false;
+      if (this.ambiguousVariables.has(shared)) this.ambiguousVariables.add(task.model);
+    }
+    return task.model;
   }
 
   /** Records the variable holding a task or DAG; one held by several different names has none. */
@@ -786,9 +841,13 @@ class DagModelBuilder {
       this.recording = null;
     }
     if (recording.abandoned || completion.kind !== 'normal') {
-      blockTraces.set(statement, UNTRACEABLE);
+      if (recording.idTaken) blockTraces.delete(statement);
+      else blockTraces.set(statement, UNTRACEABLE);
       return completion;
     }
+    // The tasks' models as the block leaves them: a replay shares them, and copies one before a later
+    // statement changes it.
+    for (const [task, index] of recording.tasks) recording.taskEffects[index]!.model = detachedTaskModel(task.model);
     blockTraces.set(statement, {
       start: this.reader.lines.position(statement.start),
       readerContext: detachedContext(this.reader.context),
@@ -804,12 +863,24 @@ class DagModelBuilder {
 
   private canReplay(trace: BlockTrace, statement: Syn, scope: Scope, dag: DagRecord): boolean {
     const group = this.context.group;
-    if (!this.reader.lines.isAt(trace.start, statement.start) || trace.readerContext !== this.reader.context) return false;
+    if (!this.reader.lines.isAt(trace.start, statement.start) || !this.inSameContext(trace.readerContext)) return false;
     if ((group?.model.groupId ?? null) !== trace.groupId || (group?.model.prefixGroupId ?? true) !== trace.groupPrefixesIds) return false;
     if (this.steps + trace.steps > MAX_STEPS || this.taskCount + trace.taskIds.length > MAX_TASKS) return false;
     for (const id of trace.taskIds) if (dag.taskIdNumbers.has(id)) return false;
     for (const [name, read] of trace.reads) if (!this.readsAsBefore(read, this.valueOfName(name, scope))) return false;
     return true;
+  }
+
+  /**
+   * Whether a trace's reader context is this analysis' one. The traces made by one analysis share one
+   * copy of it, so the comparison of the text is made once for them all.
+   */
+  private inSameContext(readerContext: string): boolean {
+    if (readerContext !== this.lastTracedContext) {
+      this.lastTracedContext = readerContext;
+      this.lastTracedContextHolds = readerContext === this.reader.context;
+    }
+    return this.lastTracedContextHolds;
   }
 
   private readsAsBefore(read: TracedRead, value: Value): boolean {
@@ -835,8 +906,7 @@ class DagModelBuilder {
           groups.push(this.addGroup(effect.model, dag, groupIn(effect.parent)));
           break;
         case 'task':
-          // A copy: later statements may still name the task's variable or give it a role.
-          tasks.push(this.registerTask({ ...effect.model }, dag, groupIn(effect.group)));
+          tasks.push(this.registerTask(effect.model, dag, groupIn(effect.group), true));
           break;
         case 'edge':
           this.addEdge(tasks[effect.from]!, tasks[effect.to]!, effect.label, effect.node, effect.kind);
@@ -933,14 +1003,23 @@ class DagModelBuilder {
     if (recording.abandoned) return;
     const slot = recording.groupSlot(task.group);
     const known = task.dag === recording.dag ? recording.dag.taskIdNumbers.get(task.model.taskId) : undefined;
-    // Edges are keyed by task id: a task sharing its id with one from before the block is linked to that one's edges.
-    if (task.dag !== recording.dag || slot === undefined || (known !== undefined && known < recording.idsBefore)) {
+    if (task.dag !== recording.dag || slot === undefined) {
       recording.abandoned = true;
+      return;
+    }
+    // Edges are keyed by task id: a task sharing its id with one from before the block is linked to that
+    // one's edges. That passes with the other task (a duplicate id being typed), so the block stays traceable.
+    if (known !== undefined && known < recording.idsBefore) {
+      recording.abandoned = true;
+      recording.idTaken = true;
       return;
     }
     recording.tasks.set(task, recording.tasks.size);
     recording.taskIds.push(detached(task.model.taskId));
-    recording.effects.push({ op: 'task', model: detachedTaskModel(task.model), group: slot });
+    // The model is copied when the block ends, with the variable its names gave it (see `execTraced`).
+    const effect: Extract<TracedEffect, { op: 'task' }> = { op: 'task', model: task.model, group: slot };
+    recording.effects.push(effect);
+    recording.taskEffects.push(effect);
   }
 
   private traceGroup(recording: BlockRecording, model: GroupModel, dag: DagRecord | null, parent: GroupRecord | null, addSuffix: boolean): void {
@@ -1852,7 +1931,7 @@ class DagModelBuilder {
       if (self.k === 'task' && (name === 'as_setup' || name === 'as_teardown')) {
         const args = this.evalArguments(argumentList, scope, depth);
         this.abandonTrace();
-        self.task.model.role = name === 'as_setup' ? 'setup' : 'teardown';
+        this.writableModel(self.task).role = name === 'as_setup' ? 'setup' : 'teardown';
         for (let group = self.task.group; group; group = group.parent) group.shape++;
         if (name === 'as_teardown') {
           const setups = args.keyword('setups');
@@ -2005,6 +2084,7 @@ class DagModelBuilder {
       groupSuffixes: new Map(),
       edgeIndexes: new Map(),
       edgeDeclarations: [],
+      tasks: [],
     };
     this.dags.push(dag);
     this.graphChanges++;
@@ -2187,9 +2267,9 @@ class DagModelBuilder {
     return group?.dag ?? this.context.dag;
   }
 
-  private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null): TaskRecord {
+  private registerTask(model: TaskModel, dag: DagRecord | null, group: GroupRecord | null, sharedModel = false): TaskRecord {
     if (++this.taskCount > MAX_TASKS) throw new BudgetExceeded();
-    const task: TaskRecord = { model, dag, idNumber: -1, group, upstream: NO_TASKS, downstream: NO_TASKS };
+    const task: TaskRecord = { model, sharedModel, dag, idNumber: -1, group, upstream: NO_TASKS, downstream: NO_TASKS };
     if (this.recording !== null) this.traceTask(this.recording, task);
     if (dag) this.addToDag(task, dag);
     else this.orphans.push(task);
@@ -2215,7 +2295,7 @@ class DagModelBuilder {
       if (match) dag.suffixes.set(match[1]!, Math.max(dag.suffixes.get(match[1]!) ?? 0, Number(match[2])));
       recordGroupSuffix(dag, id);
     }
-    dag.model.tasks.push(task.model);
+    dag.tasks.push(task);
   }
 
   /** The operator a class value stands for; one spec per class, shared by all of its tasks. */

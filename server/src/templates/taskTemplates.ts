@@ -109,7 +109,10 @@ function collectFromTask(
     found = recordStrings(task.args, spec, lines, filter);
     if (cache && found.cacheable) cache.set(task.args, found);
   }
-  for (const { argument, value, literal, templated } of found.strings) {
+  // Indexed: this runs for every task on every keystroke, and for-of would allocate an iterator each time.
+  const recorded = found.strings;
+  for (let i = 0; i < recorded.length; i++) {
+    const { argument, value, literal, templated } = recorded[i]!;
     strings.push({ task, dag, argument, value, literal, spec, templated });
   }
 }

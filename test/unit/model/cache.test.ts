@@ -138,6 +138,7 @@ test('TaskGroup blocks redone from their trace follow what they read around them
     '            e = EmptyOperator(task_id=f"e_{SHARDS}")',
     '            d >> e',
     '        parts >> EmptyOperator(task_id="done")',
+    '        first_part = d',
     '        for name in [f"shard_{i}" for i in range(SHARDS)]:',
     '            EmptyOperator(task_id=name) >> e',
     '    outer >> load_group',
@@ -166,6 +167,11 @@ test('TaskGroup blocks redone from their trace follow what they read around them
     // A name a block binds is bound before it too; a name it reads is rebound after it.
     base.replace('    start = EmptyOperator(task_id="start")', '    start = EmptyOperator(task_id="start"); d = start'),
     base.replace('    outer >> load_group', '    outer >> load_group\n    SHARDS = 5'),
+    // Statements after a block change its tasks: another name (`d` has two already), a role.
+    base.replace('    outer >> load_group', '    outer >> load_group\n    alias = d'),
+    base,
+    base.replace('    outer >> load_group', '    outer >> load_group\n    a.as_setup()\n    d.as_setup()'),
+    base,
     // Lines above the blocks.
     base.replace('SHARDS = 2', 'SHARDS = 2\n'),
   ];
