@@ -57,18 +57,11 @@ interface OpenDocument {
   parsed: ParsedDocument;
   settings: DagStudioSettings | null;
   analysis: Analysis | null;
-  timer: NodeJS.Timeout | null;
+  /** The scheduled analysis (see `schedule`). */
+  timer: NodeJS.Immediate | null;
   /** True while the last published diagnostics were non-empty (so a clean file clears them once). */
   hasDiagnostics: boolean;
 }
-
-/**
- * Delay before analysing after an edit. Paste, multi-cursor edits and undo arrive as one change message;
- * changes that are already queued (fast typing, or keystrokes that arrived while an analysis ran) are
- * applied one per event-loop turn, well within this delay, so they still fold into one analysis. Any
- * longer wait would only add to every keystroke's latency.
- */
-const ANALYSIS_DELAY_MS = 1;
 
 /** Extensions of the template files operators load (`sql="load.sql"`), watched so their findings follow the files. */
 const TEMPLATE_FILE_EXTENSIONS = templateFileExtensions();
@@ -281,7 +274,7 @@ export class DagStudioServer {
   private close(uri: string): void {
     const document = this.documents.get(uri);
     if (!document) return;
-    if (document.timer) clearTimeout(document.timer);
+    if (document.timer) clearImmediate(document.timer);
     document.parsed.dispose();
     this.documents.delete(uri);
     this.configuration.forget(uri);
@@ -293,13 +286,22 @@ export class DagStudioServer {
     }
   }
 
+  /**
+   * Analyses the document two event-loop turns from now. Paste, multi-cursor edits and undo arrive as one
+   * change message; messages already received (fast typing, or keystrokes that arrived while an analysis
+   * ran) are handed over one per turn, each in the turn after the one before it, so every such change
+   * reschedules the analysis before it runs and they all fold into one. Waiting on a timer would only add
+   * to every keystroke's latency.
+   */
   private schedule(document: OpenDocument): void {
-    if (document.timer) clearTimeout(document.timer);
+    if (document.timer) clearImmediate(document.timer);
     if (!document.settings) return;
-    document.timer = setTimeout(() => {
-      document.timer = null;
-      this.guard('analysis', () => this.analyzeNow(document));
-    }, ANALYSIS_DELAY_MS);
+    document.timer = setImmediate(() => {
+      document.timer = setImmediate(() => {
+        document.timer = null;
+        this.guard('analysis', () => this.analyzeNow(document));
+      });
+    });
   }
 
   /** The analysis of the document's current text, running a pending one now (requests never see stale models). */
@@ -307,7 +309,7 @@ export class DagStudioServer {
     const document = this.documents.get(uri);
     if (!document) return null;
     if (document.settings && (document.timer || document.analysis?.version !== document.parsed.version)) {
-      if (document.timer) clearTimeout(document.timer);
+      if (document.timer) clearImmediate(document.timer);
       document.timer = null;
       this.analyzeNow(document);
     }

@@ -78,6 +78,26 @@ test('publishes rule diagnostics with code, docs link, source, related informati
   await client.close(uri);
 });
 
+test('changes received together fold into one analysis of the last version', async () => {
+  const uri = 'untitled:burst.py';
+  await client.open(uri, CYCLE_DAG, 1);
+  await client.diagnosticsFor(uri, 1);
+  // Five keystrokes written in one go, as they reach the server when the user types faster than it analyses.
+  let text = CYCLE_DAG;
+  let messages = '';
+  for (let version = 2; version <= 6; version++) {
+    const edit = replaceChange(text, '.sh"', '_.sh"');
+    text = edit.text;
+    const body = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version }, contentChanges: [edit.change] } });
+    messages += `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  }
+  client.process.stdin!.write(messages);
+  await client.diagnosticsFor(uri, 6);
+  const analysed = (client.diagnostics.get(uri) ?? []).map((published) => published.version).filter((version) => version !== 1);
+  assert.deepEqual(analysed, [6]);
+  await client.close(uri);
+});
+
 test('a syntax error is reported as syntax-error and the server keeps serving', async () => {
   const uri = 'untitled:Broken-1';
   const text = 'from airflow import DAG\n\nwith DAG("broken") as dag:\n    sizes = (1,\n';
