@@ -292,70 +292,101 @@ export class ExpressionReader {
 
 /** Finds module-level names assigned exactly once (and never rebound by loops, imports or defs). */
 export function moduleConstants(root: Syn, text: string): Map<string, Syn> {
+  const bindings: Bindings = { names: [], assigned: [] };
+  addBlockBindings(root, true, 0, text, bindings);
   const counts = new Map<string, number>();
+  for (const name of bindings.names) counts.set(name, (counts.get(name) ?? 0) + 1);
   const values = new Map<string, Syn>();
-  const bump = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  const bindTargets = (target: Syn) => {
-    if (target.type === 'identifier') bump(text.slice(target.start, target.end));
-    else for (const child of target.children) if (child.type !== 'attribute' && child.type !== 'subscript') bindTargets(child);
-  };
-  const visit = (block: Syn, topLevel: boolean, depth: number) => {
-    if (depth > 32) return;
-    for (const statement of block.children) {
-      if (statement.type === 'expression_statement') {
-        const assignment = statement.children[0];
-        if (!assignment) continue;
-        if (assignment.type === 'assignment') {
-          let current: Syn | undefined = assignment;
-          for (let chain = 0; current && current.type === 'assignment' && chain < 16; chain++) {
-            const target = current.children[0];
-            const value: Syn | undefined = current.children[current.children.length - 1];
-            if (target && target.type === 'identifier' && topLevel && value && value.type !== 'assignment') {
-              values.set(text.slice(target.start, target.end), value);
-            }
-            if (target) bindTargets(target);
-            current = value && value.type === 'assignment' ? value : undefined;
-          }
-        } else if (assignment.type === 'augmented_assignment' && assignment.children[0]) {
-          bindTargets(assignment.children[0]);
-          bump(text.slice(assignment.children[0].start, assignment.children[0].end));
-        }
-      } else if (statement.type === 'for_statement' && statement.children[0]) {
-        bindTargets(statement.children[0]);
-        bindTargets(statement.children[0]);
-        for (const child of statement.children) if (child.type === 'block') visit(child, false, depth + 1);
-      } else if (statement.type === 'function_definition' || statement.type === 'class_definition') {
-        if (statement.children[0]) bump(text.slice(statement.children[0].start, statement.children[0].end));
-      } else if (statement.type === 'decorated_definition') {
-        const definition = statement.children[statement.children.length - 1];
-        if (definition?.children[0]) bump(text.slice(definition.children[0].start, definition.children[0].end));
-      } else if (statement.type === 'with_statement') {
-        for (const child of statement.children) if (child.type === 'block') visit(child, topLevel, depth + 1);
-      } else if (statement.type === 'if_statement' || statement.type === 'try_statement'
-        || statement.type === 'while_statement' || statement.type === 'elif_clause' || statement.type === 'else_clause'
-        || statement.type === 'except_clause' || statement.type === 'finally_clause' || statement.type === 'block') {
-        // Assignments in conditional blocks still bind module names, but not unconditionally.
-        for (const child of statement.children) {
-          if (child.type === 'block') visitConditional(child, depth + 1);
-          else if (child.type.endsWith('_clause')) visit(child, false, depth + 1);
-        }
-      }
-    }
-  };
-  const visitConditional = (block: Syn, depth: number) => {
-    if (depth > 32) return;
-    // Counted twice so a conditional binding never looks like a single certain assignment.
-    for (const statement of block.children) {
-      const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
-      if (assignment?.type === 'assignment' && assignment.children[0]) {
-        bindTargets(assignment.children[0]);
-        bindTargets(assignment.children[0]);
-      }
-    }
-    visit(block, false, depth + 1);
-  };
-  visit(root, true, 0);
+  const assigned = bindings.assigned;
+  for (let i = 0; i < assigned.length; i += 2) values.set(assigned[i] as string, assigned[i + 1] as Syn);
   const constants = new Map<string, Syn>();
   for (const [name, value] of values) if (counts.get(name) === 1) constants.set(name, value);
   return constants;
+}
+
+/** Names a piece of code binds: each once per binding, and its module-level `name = value` assignments in order. */
+interface Bindings {
+  names: string[];
+  /** Pairs, flattened: name, assigned expression. */
+  assigned: (string | Syn)[];
+}
+
+/**
+ * What each statement binds, kept with its node for the analyses after this one: a statement whose
+ * text did not change keeps its node (see `lowerTree`), so after a keystroke only the changed
+ * statement is walked. The names are copies of their own (see `detached`).
+ */
+const statementBindings = new WeakMap<Syn, Bindings & { topLevel: boolean; depth: number }>();
+
+function addBlockBindings(block: Syn, topLevel: boolean, depth: number, text: string, out: Bindings): void {
+  if (depth > 32) return;
+  for (const statement of block.children) {
+    let bindings = statementBindings.get(statement);
+    if (bindings === undefined || bindings.topLevel !== topLevel || bindings.depth !== depth) {
+      bindings = { names: [], assigned: [], topLevel, depth };
+      addStatementBindings(statement, topLevel, depth, text, bindings);
+      statementBindings.set(statement, bindings);
+    }
+    for (let i = 0; i < bindings.names.length; i++) out.names.push(bindings.names[i]!);
+    for (let i = 0; i < bindings.assigned.length; i++) out.assigned.push(bindings.assigned[i]!);
+  }
+}
+
+function addStatementBindings(statement: Syn, topLevel: boolean, depth: number, text: string, out: Bindings): void {
+  const name = (node: Syn) => detached(text.slice(node.start, node.end));
+  const bindTargets = (target: Syn) => {
+    if (target.type === 'identifier') out.names.push(name(target));
+    else for (const child of target.children) if (child.type !== 'attribute' && child.type !== 'subscript') bindTargets(child);
+  };
+  if (statement.type === 'expression_statement') {
+    const assignment = statement.children[0];
+    if (!assignment) return;
+    if (assignment.type === 'assignment') {
+      let current: Syn | undefined = assignment;
+      for (let chain = 0; current && current.type === 'assignment' && chain < 16; chain++) {
+        const target = current.children[0];
+        const value: Syn | undefined = current.children[current.children.length - 1];
+        if (target && target.type === 'identifier' && topLevel && value && value.type !== 'assignment') {
+          out.assigned.push(name(target), value);
+        }
+        if (target) bindTargets(target);
+        current = value && value.type === 'assignment' ? value : undefined;
+      }
+    } else if (assignment.type === 'augmented_assignment' && assignment.children[0]) {
+      bindTargets(assignment.children[0]);
+      out.names.push(name(assignment.children[0]));
+    }
+  } else if (statement.type === 'for_statement' && statement.children[0]) {
+    bindTargets(statement.children[0]);
+    bindTargets(statement.children[0]);
+    for (const child of statement.children) if (child.type === 'block') addBlockBindings(child, false, depth + 1, text, out);
+  } else if (statement.type === 'function_definition' || statement.type === 'class_definition') {
+    if (statement.children[0]) out.names.push(name(statement.children[0]));
+  } else if (statement.type === 'decorated_definition') {
+    const definition = statement.children[statement.children.length - 1];
+    if (definition?.children[0]) out.names.push(name(definition.children[0]));
+  } else if (statement.type === 'with_statement') {
+    for (const child of statement.children) if (child.type === 'block') addBlockBindings(child, topLevel, depth + 1, text, out);
+  } else if (statement.type === 'if_statement' || statement.type === 'try_statement'
+    || statement.type === 'while_statement' || statement.type === 'elif_clause' || statement.type === 'else_clause'
+    || statement.type === 'except_clause' || statement.type === 'finally_clause' || statement.type === 'block') {
+    // Assignments in conditional blocks still bind module names, but not unconditionally.
+    for (const child of statement.children) {
+      if (child.type === 'block') addConditionalBindings(child, depth + 1, text, out, bindTargets);
+      else if (child.type.endsWith('_clause')) addBlockBindings(child, false, depth + 1, text, out);
+    }
+  }
+}
+
+function addConditionalBindings(block: Syn, depth: number, text: string, out: Bindings, bindTargets: (target: Syn) => void): void {
+  if (depth > 32) return;
+  // Counted twice so a conditional binding never looks like a single certain assignment.
+  for (const statement of block.children) {
+    const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
+    if (assignment?.type === 'assignment' && assignment.children[0]) {
+      bindTargets(assignment.children[0]);
+      bindTargets(assignment.children[0]);
+    }
+  }
+  addBlockBindings(block, false, depth + 1, text, out);
 }

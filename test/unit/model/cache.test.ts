@@ -67,6 +67,23 @@ test('remembered statement facts follow changes elsewhere in the file that they 
   assertEachMatchesCold(parser, [...variants, ...[...variants].reverse()], 'variant');
 });
 
+test('a remembered statement binds its names as a constant or not by where it now stands', async () => {
+  const parser = await createPythonParser();
+  const atModuleLevel = [
+    'from airflow.sdk import DAG',
+    'from airflow.providers.standard.operators.bash import BashOperator',
+    '',
+    'with DAG(dag_id="c", schedule=None) as dag:',
+    '    COMMAND = "run.sh"',
+    '',
+    'BashOperator(task_id="t", bash_command=COMMAND, dag=dag)',
+    '',
+  ].join('\n');
+  // The same line, now in a loop: COMMAND is bound once per iteration, so it is no constant.
+  const inLoop = atModuleLevel.replace('with DAG(dag_id="c", schedule=None) as dag:', 'for dag in [DAG(dag_id="c", schedule=None)]:');
+  assertEachMatchesCold(parser, [atModuleLevel, inLoop, atModuleLevel, inLoop], 'variant');
+});
+
 test('remembered TaskGroup blocks follow the DAG variables and callables around them', async () => {
   const parser = await createPythonParser();
   const base = [
