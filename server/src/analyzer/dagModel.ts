@@ -5,7 +5,7 @@ import { detached } from './detached';
 import type { ExpressionReader } from './expressions';
 import { newArgumentRecord, numberLiteral, stringLiteral } from './expressions';
 import { classify, shortName, type AirflowConstruct } from './names';
-import type { Syn } from './syntax';
+import { replacementsIn, type Syn } from './syntax';
 
 /**
  * Builds the DAG model by evaluating the module abstractly: statements run in order over a small
@@ -376,6 +376,8 @@ type TracedEffect =
 interface BlockTrace {
   /** Where the block started: its text is its node's, so nothing in it moved while it starts there. */
   start: Range['start'];
+  /** {@link replacementsIn} the block's node: the effects refer to nodes inside it. */
+  replacements: number;
   /** {@link ExpressionReader.context} (imports and constants), which task arguments are read with. */
   readerContext: string;
   /** The TaskGroup the block ran in: its id prefixes the ids made inside. */
@@ -850,6 +852,7 @@ class DagModelBuilder {
     for (const [task, index] of recording.tasks) recording.taskEffects[index]!.model = detachedTaskModel(task.model);
     blockTraces.set(statement, {
       start: this.reader.lines.position(statement.start),
+      replacements: replacementsIn(statement),
       readerContext: detachedContext(this.reader.context),
       groupId: context.group === null ? null : detached(context.group.model.groupId),
       groupPrefixesIds: context.group?.model.prefixGroupId ?? true,
@@ -863,7 +866,8 @@ class DagModelBuilder {
 
   private canReplay(trace: BlockTrace, statement: Syn, scope: Scope, dag: DagRecord): boolean {
     const group = this.context.group;
-    if (!this.reader.lines.isAt(trace.start, statement.start) || !this.inSameContext(trace.readerContext)) return false;
+    if (!this.reader.lines.isAt(trace.start, statement.start) || replacementsIn(statement) !== trace.replacements) return false;
+    if (!this.inSameContext(trace.readerContext)) return false;
     if ((group?.model.groupId ?? null) !== trace.groupId || (group?.model.prefixGroupId ?? true) !== trace.groupPrefixesIds) return false;
     if (this.steps + trace.steps > MAX_STEPS || this.taskCount + trace.taskIds.length > MAX_TASKS) return false;
     for (const id of trace.taskIds) if (dag.taskIdNumbers.has(id)) return false;

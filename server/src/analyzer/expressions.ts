@@ -1,7 +1,7 @@
 import type { ExprKind, ExprValue, KeywordArgument } from './model';
 import { qualify, type ImportTable } from './names';
 import { detached } from './detached';
-import type { LineIndex, Syn } from './syntax';
+import { replacementsIn, type LineIndex, type Syn } from './syntax';
 
 /** Beyond this depth nested literals are described by kind and text only. */
 const MAX_VALUE_DEPTH = 12;
@@ -316,14 +316,15 @@ interface Bindings {
  * text did not change keeps its node (see `lowerTree`), so after a keystroke only the changed
  * statement is walked. The names are copies of their own (see `detached`).
  */
-const statementBindings = new WeakMap<Syn, Bindings & { topLevel: boolean; depth: number }>();
+const statementBindings = new WeakMap<Syn, Bindings & { topLevel: boolean; depth: number; replacements: number }>();
 
 function addBlockBindings(block: Syn, topLevel: boolean, depth: number, text: string, out: Bindings): void {
   if (depth > 32) return;
   for (const statement of block.children) {
     let bindings = statementBindings.get(statement);
-    if (bindings === undefined || bindings.topLevel !== topLevel || bindings.depth !== depth) {
-      bindings = { names: [], assigned: [], topLevel, depth };
+    // The assigned expressions are nodes inside the statement: kept while none was replaced.
+    if (bindings === undefined || bindings.topLevel !== topLevel || bindings.depth !== depth || bindings.replacements !== replacementsIn(statement)) {
+      bindings = { names: [], assigned: [], topLevel, depth, replacements: replacementsIn(statement) };
       addStatementBindings(statement, topLevel, depth, text, bindings);
       statementBindings.set(statement, bindings);
     }

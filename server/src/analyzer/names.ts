@@ -1,6 +1,6 @@
 import type { ImportFact } from './model';
 import { compileQuery, type Node, type Tree } from './parser';
-import type { LineIndex, Syn } from './syntax';
+import { replacementsIn, type LineIndex, type Syn } from './syntax';
 import importsQuerySource from './queries/imports.scm';
 
 /**
@@ -23,15 +23,33 @@ function withoutSpaces(text: string): string {
 /** Import statements anywhere a statement can be (functions, `if` and `try` blocks included), from the syntax copy. */
 function importStatements(root: Syn): Syn[] {
   const found: Syn[] = [];
-  const visit = (node: Syn, depth: number): void => {
-    if (depth > 64) return;
-    for (const child of node.children) {
-      if (child.type === 'import_statement' || child.type === 'import_from_statement') found.push(child);
-      else if (IMPORT_CONTAINERS.has(child.type)) visit(child, depth + 1);
-    }
-  };
-  visit(root, 0);
+  addImportStatements(root, 0, found);
   return found;
+}
+
+/**
+ * The import statements inside each container node, kept with the node: an unchanged statement keeps
+ * its node from one analysis to the next (see `lowerTree`), so after a keystroke only the changed
+ * statement is searched.
+ */
+const importsWithin = new WeakMap<Syn, { depth: number; replacements: number; imports: readonly Syn[] }>();
+
+function addImportStatements(node: Syn, depth: number, found: Syn[]): void {
+  if (depth > 64) return;
+  for (const child of node.children) {
+    if (child.type === 'import_statement' || child.type === 'import_from_statement') {
+      found.push(child);
+    } else if (IMPORT_CONTAINERS.has(child.type)) {
+      let within = importsWithin.get(child);
+      if (within === undefined || within.depth !== depth + 1 || within.replacements !== replacementsIn(child)) {
+        const imports: Syn[] = [];
+        addImportStatements(child, depth + 1, imports);
+        within = { depth: depth + 1, replacements: replacementsIn(child), imports };
+        importsWithin.set(child, within);
+      }
+      for (let i = 0; i < within.imports.length; i++) found.push(within.imports[i]!);
+    }
+  }
 }
 
 /**

@@ -309,29 +309,47 @@ function copyNodes(syn: Syn, anchor: Anchor, depth: number): Syn {
  * statement copy where its block's layout says, copying it instead when this lowering already placed it
  * elsewhere.
  */
-function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): void {
+function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): boolean {
   statement.anchor.base += start - statement.start;
-  placeNestedStatements(statement, lowering, depth);
+  return placeNestedStatements(statement, lowering, depth);
 }
 
-function placeNestedStatements(syn: Syn, lowering: number, depth: number): void {
-  if (depth >= MAX_SYNTAX_DEPTH) return;
+/** Returns whether a nested statement copy had to be replaced somewhere inside `syn` (see {@link replacementsIn}). */
+function placeNestedStatements(syn: Syn, lowering: number, depth: number): boolean {
+  if (depth >= MAX_SYNTAX_DEPTH) return false;
   const layout = syn.layout;
   const children = syn.children;
+  let replaced = false;
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
     if (layout && child.contentKey !== undefined) {
       const childStart = syn.start + layout[i]!;
       if (child.placedIn === lowering) {
         children[i] = copyStatement(child, childStart, depth + 1);
-      } else {
-        moveStatement(child, childStart, lowering, depth + 1);
+        replaced = true;
+      } else if (moveStatement(child, childStart, lowering, depth + 1)) {
+        replaced = true;
       }
       children[i]!.placedIn = lowering;
     } else if (child.children.length > 0 && holdsBlocks(child.type)) {
-      placeNestedStatements(child, lowering, depth + 1);
+      if (placeNestedStatements(child, lowering, depth + 1)) replaced = true;
     }
   }
+  if (replaced) replacements.set(syn, (replacements.get(syn) ?? 0) + 1);
+  return replaced;
+}
+
+/** Counts, per node of a reused statement, the times a node inside it was replaced (see {@link replacementsIn}). */
+const replacements = new WeakMap<Syn, number>();
+
+/**
+ * How often nodes inside `syn` were replaced by new copies since it was made. A reused statement
+ * usually keeps every node inside it; but when a changed statement earlier in the file takes one of
+ * its nested statement copies, it gets a new copy of that statement instead. Whatever a later stage
+ * keeps with `syn` that refers to nodes inside it holds only while this number is unchanged.
+ */
+export function replacementsIn(syn: Syn): number {
+  return replacements.get(syn) ?? 0;
 }
 
 /** A copy of the cached statement placed at `start` in the tree this lowering builds. */

@@ -82,6 +82,45 @@ test('a remembered statement binds its names as a constant or not by where it no
   // The same line, now in a loop: COMMAND is bound once per iteration, so it is no constant.
   const inLoop = atModuleLevel.replace('with DAG(dag_id="c", schedule=None) as dag:', 'for dag in [DAG(dag_id="c", schedule=None)]:');
   assertEachMatchesCold(parser, [atModuleLevel, inLoop, atModuleLevel, inLoop], 'variant');
+  // A changed function above takes the remembered copy of the line that defines the constant.
+  const defined = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.bash import BashOperator',
+    '',
+    'def outer():',
+    '    def helper():',
+    '        value = 1',
+    '',
+    'with DAG(dag_id="c", schedule=None) as dag:',
+    '    with TaskGroup("g") as g:',
+    '        REGION = "eu"',
+    '',
+    'BashOperator(task_id="t", bash_command=REGION, dag=dag)',
+    '',
+  ].join('\n');
+  const taken = defined.replace('        value = 1', '        REGION = "eu"');
+  assertWarmSequenceMatchesCold(parser, [defined, defined, taken, taken, defined, taken], 'variant');
+});
+
+test('imports found inside a remembered block follow a nested import taken by a changed block before it', async () => {
+  const parser = await createPythonParser();
+  const imported = [
+    'from airflow.sdk import DAG',
+    '',
+    'def outer():',
+    '    def helper():',
+    '        value = 1',
+    '',
+    'if DAG:',
+    '    if True:',
+    '        from airflow.providers.standard.operators.bash import BashOperator',
+    '',
+    'with DAG(dag_id="i", schedule=None):',
+    '    BashOperator(task_id="t", bash_command="run.sh")',
+    '',
+  ].join('\n');
+  const taken = imported.replace('        value = 1', '        from airflow.providers.standard.operators.bash import BashOperator');
+  assertWarmSequenceMatchesCold(parser, [imported, imported, taken, taken, imported, taken], 'variant');
 });
 
 test('remembered TaskGroup blocks follow the DAG variables and callables around them', async () => {
@@ -193,6 +232,30 @@ test('TaskGroup blocks redone from their trace follow what they read around them
     base.replace('SHARDS = 2', 'SHARDS = 2\n'),
   ];
   assertWarmSequenceMatchesCold(parser, [...variants, ...[...variants].reverse(), ...variants], 'variant');
+});
+
+test('a redone block whose nested statement was taken by a changed block before it is evaluated again', async () => {
+  const parser = await createPythonParser();
+  const before = [
+    'from airflow.sdk import DAG, TaskGroup',
+    'from airflow.providers.standard.operators.empty import EmptyOperator',
+    '',
+    'with DAG(dag_id="nested", schedule=None) as dag:',
+    '    with TaskGroup("a") as a:',
+    '        x = EmptyOperator(task_id="x")',
+    '        y = EmptyOperator(task_id="y")',
+    '        z = EmptyOperator(task_id="z")',
+    '        x >> z',
+    '    with TaskGroup("b") as b:',
+    '        x = EmptyOperator(task_id="x")',
+    '        y = EmptyOperator(task_id="y")',
+    '        x >> y',
+    '',
+  ].join('\n');
+  // Group a now has the line group b has: the syntax copy of a takes the remembered copy of that line,
+  // and b gets a new one.
+  const after = before.replace('        x >> z', '        x >> y');
+  assertWarmSequenceMatchesCold(parser, [before, before, after, after, before, before, after], 'variant');
 });
 
 test('blocks of a factory called for several DAGs are redone for each', async () => {
