@@ -369,7 +369,7 @@ type TracedValue = { task: number } | { group: number } | { value: Value };
 type TracedEffect =
   | { op: 'group'; model: GroupModel; parent: GroupSlot }
   | { op: 'task'; model: TaskModel; group: GroupSlot }
-  | { op: 'edge'; from: number; to: number; label: string | null; node: Syn; kind: EdgeKind }
+  | { op: 'edge'; from: number; to: number; label: string | null; node: Syn; kind: EdgeKind; range: Range }
   | { op: 'bind'; name: string; value: TracedValue }
   | { op: 'note'; reason: string; node: Syn; inDag: boolean };
 
@@ -383,9 +383,14 @@ interface BlockTrace {
   /** The TaskGroup the block ran in: its id prefixes the ids made inside. */
   groupId: string | null;
   groupPrefixesIds: boolean;
-  reads: Map<string, TracedRead>;
+  /** Names read from outside the block, and what each held (same index). */
+  readNames: string[];
+  reads: TracedRead[];
   effects: TracedEffect[];
-  /** Ids of the tasks the block creates; none may be in the DAG before it (edges are keyed by id). */
+  /**
+   * Ids of the tasks the block creates; none may be in the DAG before it (edges are keyed by id). The
+   * very strings of the task models, which become the DAG's id keys, so looking them up is quick.
+   */
   taskIds: string[];
   /** Evaluation steps the block took, counted again when it is redone (see MAX_STEPS). */
   steps: number;
@@ -460,7 +465,6 @@ class BlockRecording {
   readonly bound = new Set<string>();
   readonly tasks = new Map<TaskRecord, number>();
   readonly groups = new Map<GroupRecord, number>();
-  readonly taskIds: string[] = [];
   /** Set with {@link abandoned} when one of the block's task ids was taken before it: next time may do. */
   idTaken = false;
   /** The effects creating tasks, in the order of {@link tasks}. */
@@ -849,16 +853,22 @@ class DagModelBuilder {
     }
     // The tasks' models as the block leaves them: a replay shares them, and copies one before a later
     // statement changes it.
-    for (const [task, index] of recording.tasks) recording.taskEffects[index]!.model = detachedTaskModel(task.model);
+    const taskIds: string[] = [];
+    for (const [task, index] of recording.tasks) {
+      const model = detachedTaskModel(task.model);
+      recording.taskEffects[index]!.model = model;
+      taskIds.push(model.taskId);
+    }
     blockTraces.set(statement, {
       start: this.reader.lines.position(statement.start),
       replacements: replacementsIn(statement),
       readerContext: detachedContext(this.reader.context),
       groupId: context.group === null ? null : detached(context.group.model.groupId),
       groupPrefixesIds: context.group?.model.prefixGroupId ?? true,
-      reads: recording.reads,
+      readNames: [...recording.reads.keys()],
+      reads: [...recording.reads.values()],
       effects: recording.effects,
-      taskIds: recording.taskIds,
+      taskIds,
       steps: this.steps - stepsBefore,
     });
     return completion;
@@ -870,8 +880,9 @@ class DagModelBuilder {
     if (!this.inSameContext(trace.readerContext)) return false;
     if ((group?.model.groupId ?? null) !== trace.groupId || (group?.model.prefixGroupId ?? true) !== trace.groupPrefixesIds) return false;
     if (this.steps + trace.steps > MAX_STEPS || this.taskCount + trace.taskIds.length > MAX_TASKS) return false;
-    for (const id of trace.taskIds) if (dag.taskIdNumbers.has(id)) return false;
-    for (const [name, read] of trace.reads) if (!this.readsAsBefore(read, this.valueOfName(name, scope))) return false;
+    const { taskIds, readNames, reads } = trace;
+    for (let i = 0; i < taskIds.length; i++) if (dag.taskIdNumbers.has(taskIds[i]!)) return false;
+    for (let i = 0; i < reads.length; i++) if (!this.readsAsBefore(reads[i]!, this.valueOfName(readNames[i]!, scope))) return false;
     return true;
   }
 
@@ -904,7 +915,9 @@ class DagModelBuilder {
     const tasks: TaskRecord[] = [];
     const groups: GroupRecord[] = [];
     const groupIn = (slot: GroupSlot) => (slot === CONTEXT_GROUP ? this.context.group : slot === NO_GROUP ? null : groups[slot]!);
-    for (const effect of trace.effects) {
+    const effects = trace.effects;
+    for (let i = 0; i < effects.length; i++) {
+      const effect = effects[i]!;
       switch (effect.op) {
         case 'group':
           groups.push(this.addGroup(effect.model, dag, groupIn(effect.parent)));
@@ -913,7 +926,8 @@ class DagModelBuilder {
           tasks.push(this.registerTask(effect.model, dag, groupIn(effect.group), true));
           break;
         case 'edge':
-          this.addEdge(tasks[effect.from]!, tasks[effect.to]!, effect.label, effect.node, effect.kind);
+          // The block starts where it did, so the range the edge had then still holds.
+          this.addEdge(tasks[effect.from]!, tasks[effect.to]!, effect.label, effect.node, effect.kind, effect.range);
           break;
         case 'bind': {
           const traced = effect.value;
@@ -1019,7 +1033,6 @@ class DagModelBuilder {
       return;
     }
     recording.tasks.set(task, recording.tasks.size);
-    recording.taskIds.push(detached(task.model.taskId));
     // The model is copied when the block ends, with the variable its names gave it (see `execTraced`).
     const effect: Extract<TracedEffect, { op: 'task' }> = { op: 'task', model: task.model, group: slot };
     recording.effects.push(effect);
@@ -1045,7 +1058,7 @@ class DagModelBuilder {
       recording.abandoned = true;
       return;
     }
-    recording.effects.push({ op: 'edge', from: fromIndex, to: toIndex, label: label === null ? null : detached(label), node, kind });
+    recording.effects.push({ op: 'edge', from: fromIndex, to: toIndex, label: label === null ? null : detached(label), node, kind, range: this.edgeRange(node) });
   }
 
   private iterate(value: Value): Value[] | null {
@@ -2566,7 +2579,8 @@ class DagModelBuilder {
     }
   }
 
-  private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind): void {
+  /** `range`: the range of `node` when the caller knows it holds (see {@link edgeRange}). */
+  private addEdge(from: TaskRecord, to: TaskRecord, label: string | null, node: Syn, kind: EdgeKind, range: Range | null = null): void {
     if (this.recording !== null) this.traceEdge(this.recording, from, to, label, node, kind);
     // Airflow attaches a task without a DAG to the DAG of the task it is linked to.
     if (!from.dag && to.dag) this.adopt(from, to.dag);
@@ -2594,7 +2608,7 @@ class DagModelBuilder {
       else to.upstream.push(from);
       for (let group = innermostCommonGroup(from, to); group; group = group.parent) group.shape++;
     }
-    dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: this.edgeRange(node), kind });
+    dag.model.edges.push({ from: from.model.taskId, to: to.model.taskId, label, range: range ?? this.edgeRange(node), kind });
     this.graphChanges++;
   }
 
