@@ -322,6 +322,9 @@ export class DagStudioServer {
     const { parsed } = document;
     const version = parsed.version;
     const text = parsed.text;
+    // The old model goes first: a garbage collection during the analysis then need not keep it (nothing
+    // reads this document's analysis until the new one is in place).
+    document.analysis = null;
     let model: FileModel | null = null;
     // A file that never mentions airflow cannot import it: skip parsing altogether.
     if (text.includes('airflow')) {
