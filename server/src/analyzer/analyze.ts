@@ -115,7 +115,8 @@ function unbuiltDags(calls: CallFact[], functions: FunctionFact[], dags: DagMode
   const built = new Set(dags.map((dag) => rangeKey(dag.range)));
   const notes: DynamicNote[] = [];
   for (const call of calls) {
-    if (call.qualifiedName === null || classify(call.qualifiedName)?.kind !== 'dag-class' || built.has(rangeKey(call.range))) continue;
+    // Only a name ending in `DAG` can be the DAG class: most calls are ruled out without a lookup.
+    if (call.qualifiedName === null || !call.qualifiedName.endsWith('DAG') || classify(call.qualifiedName)?.kind !== 'dag-class' || built.has(rangeKey(call.range))) continue;
     const where = call.scope.functionName ? ` inside \`${call.scope.functionName}\`, which the analysis could not follow to a call` : '';
     notes.push({ reason: `this DAG is built${where}; it is not in the model`, range: call.range });
   }

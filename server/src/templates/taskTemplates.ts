@@ -1,5 +1,6 @@
 import type { DagModel, ExprValue, FileModel, KeywordArgument, Position, TaskModel } from '../analyzer/model';
 import type { AirflowMajor } from '../rules/rule';
+import { detached } from '../analyzer/detached';
 import { ObjectCache } from './contentCache';
 import { containsJinja } from './jinja';
 import { stringLiteralOf, type DecodedString } from './pythonString';
@@ -68,6 +69,8 @@ interface RecordString {
 
 /** The strings of one argument record that pass a source filter, for the spec they were chosen with. */
 interface RecordStrings {
+  /** The operator the strings were chosen for, and its spec. */
+  qualifiedName: string | null;
   spec: OperatorTemplateSpec | null;
   strings: readonly RecordString[];
   /** False when a string was followed to a module constant: its source is read from the document, so the entry is not kept. */
@@ -103,12 +106,13 @@ function collectFromTask(
   strings: TaskString[],
 ): void {
   if (task.kind === 'taskflow') return;
-  const spec = operatorTemplateSpec(task.qualifiedName);
   let found = cache?.get(task.args);
-  if (!found || found.spec !== spec) {
-    found = recordStrings(task.args, spec, lines, filter);
+  // The same operator name as last time (usually the very same string) has the same spec.
+  if (!found || found.qualifiedName !== task.qualifiedName) {
+    found = recordStrings(task.args, operatorTemplateSpec(task.qualifiedName), task.qualifiedName, lines, filter);
     if (cache && found.cacheable) cache.set(task.args, found);
   }
+  const spec = found.spec;
   // Indexed: this runs for every task on every keystroke, and for-of would allocate an iterator each time.
   const recorded = found.strings;
   for (let i = 0; i < recorded.length; i++) {
@@ -123,8 +127,9 @@ const NO_STRINGS: readonly RecordString[] = [];
  * The strings in one argument record that pass the filter, decoded: the arguments' own values and the
  * items and dict values nested in them, in order.
  */
-function recordStrings(args: Record<string, KeywordArgument>, spec: OperatorTemplateSpec | null, lines: LineIndex | null, filter: StringFilter): RecordStrings {
-  const found: RecordStrings = { spec, strings: NO_STRINGS, cacheable: true };
+function recordStrings(args: Record<string, KeywordArgument>, spec: OperatorTemplateSpec | null, qualifiedName: string | null, lines: LineIndex | null, filter: StringFilter): RecordStrings {
+  // Kept past this analysis: a copy of its own (see `detached`).
+  const found: RecordStrings = { qualifiedName: qualifiedName === null ? null : detached(qualifiedName), spec, strings: NO_STRINGS, cacheable: true };
   // for-in reads the record's cached key list; `Object.keys` would copy it for every task.
   for (const name in args) {
     const argument = args[name]!;
