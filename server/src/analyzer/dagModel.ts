@@ -331,7 +331,7 @@ const EVALUATED_ONCE: ArgumentPlan = {
 export function clearArgumentPlans(): void {
   argumentPlans = new WeakMap();
   edgeRanges = new WeakMap();
-  blockTraces = new WeakMap();
+  blockTraces = new Map();
 }
 
 /**
@@ -397,10 +397,13 @@ interface BlockTrace {
 }
 
 /**
- * Traces by block node; entries go with their nodes. A block that could not be traced is marked so that
- * next time the blocks inside it are traced instead.
+ * Traces by block node, of the blocks the latest analysis that kept traces ran: the next analysis of the
+ * same file redoes them, and holding no others bounds their memory by one file's blocks (old versions of
+ * a statement stay in the syntax cache much longer). A block that could not be traced is marked so that
+ * next time the blocks inside it are traced instead. A trace outlives the analysis that made it, so each
+ * string in it is a copy of its own (see `detached`): a slice would keep that version of the document.
  */
-let blockTraces = new WeakMap<Syn, BlockTrace | typeof UNTRACEABLE>();
+let blockTraces = new Map<Syn, BlockTrace | typeof UNTRACEABLE>();
 const UNTRACEABLE = 'untraceable';
 
 let lastContext: { source: string; copy: string } | null = null;
@@ -530,6 +533,8 @@ class DagModelBuilder {
   private lastRange: Range | null = null;
   /** The trace of the block being evaluated, while it can still be kept. */
   private recording: BlockRecording | null = null;
+  /** The traces of the blocks this analysis ran, kept for the next one (see {@link blockTraces}). */
+  private readonly traces = new Map<Syn, BlockTrace | typeof UNTRACEABLE>();
   private lastTracedContext: string | null = null;
   private lastTracedContextHolds = false;
 
@@ -543,6 +548,7 @@ class DagModelBuilder {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.note('the file is too large or loops too much to analyse completely; the model is partial', root, null);
     }
+    if (this.traceBlocks) blockTraces = this.traces;
     for (const dag of this.dags) this.finishDag(dag);
     return {
       dags: this.dags.map((dag) => dag.model),
@@ -600,7 +606,7 @@ class DagModelBuilder {
   private note(reason: string, node: Syn, dag: DagRecord | null = this.context.dag): void {
     const recording = this.recording;
     if (recording !== null) {
-      if (dag === recording.dag || dag === null) recording.effects.push({ op: 'note', reason, node, inDag: dag !== null });
+      if (dag === recording.dag || dag === null) recording.effects.push({ op: 'note', reason: detached(reason), node, inDag: dag !== null });
       else recording.abandoned = true;
     }
     const key = `${reason}\u0000${node.start}\u0000${node.end}\u0000${dag ? this.dags.indexOf(dag) : -1}`;
@@ -831,9 +837,13 @@ class DagModelBuilder {
     const context = this.context;
     const dag = context.dag;
     if (this.recording !== null || dag === null || context.inDynamicLoop) return this.execWith(statement, scope);
-    const trace = blockTraces.get(statement);
-    if (trace === UNTRACEABLE) return this.execWith(statement, scope);
+    const trace = this.traces.get(statement) ?? blockTraces.get(statement);
+    if (trace === UNTRACEABLE) {
+      this.traces.set(statement, UNTRACEABLE);
+      return this.execWith(statement, scope);
+    }
     if (trace !== undefined && this.canReplay(trace, statement, scope, dag)) {
+      this.traces.set(statement, trace);
       this.replay(trace, scope, dag);
       return NORMAL;
     }
@@ -847,8 +857,7 @@ class DagModelBuilder {
       this.recording = null;
     }
     if (recording.abandoned || completion.kind !== 'normal') {
-      if (recording.idTaken) blockTraces.delete(statement);
-      else blockTraces.set(statement, UNTRACEABLE);
+      if (!recording.idTaken) this.traces.set(statement, UNTRACEABLE);
       return completion;
     }
     // The tasks' models as the block leaves them: a replay shares them, and copies one before a later
@@ -859,7 +868,7 @@ class DagModelBuilder {
       recording.taskEffects[index]!.model = model;
       taskIds.push(model.taskId);
     }
-    blockTraces.set(statement, {
+    this.traces.set(statement, {
       start: this.reader.lines.position(statement.start),
       replacements: replacementsIn(statement),
       readerContext: detachedContext(this.reader.context),
@@ -972,7 +981,7 @@ class DagModelBuilder {
         recording.abandoned = true;
         return;
     }
-    recording.reads.set(name, read);
+    recording.reads.set(detached(name), read);
   }
 
   private traceBinding(recording: BlockRecording, name: string, value: Value, scope: Scope): void {
@@ -1014,7 +1023,7 @@ class DagModelBuilder {
       return;
     }
     recording.bound.add(name);
-    recording.effects.push({ op: 'bind', name, value: traced });
+    recording.effects.push({ op: 'bind', name: detached(name), value: traced });
   }
 
   private traceTask(recording: BlockRecording, task: TaskRecord): void {
