@@ -312,8 +312,8 @@ interface Bindings {
 }
 
 /**
- * What each statement binds, kept with its node for the analyses after this one: a statement whose
- * text did not change keeps its node (see `lowerTree`), so after a keystroke only the changed
+ * What each compound statement binds, kept with its node for the analyses after this one: a statement
+ * whose text did not change keeps its node (see `lowerTree`), so after a keystroke only the changed
  * statement is walked. The names are copies of their own (see `detached`).
  */
 const statementBindings = new WeakMap<Syn, Bindings & { topLevel: boolean; depth: number; replacements: number }>();
@@ -321,6 +321,11 @@ const statementBindings = new WeakMap<Syn, Bindings & { topLevel: boolean; depth
 function addBlockBindings(block: Syn, topLevel: boolean, depth: number, text: string, out: Bindings): void {
   if (depth > 32) return;
   for (const statement of block.children) {
+    // A simple statement is read directly: keeping its bindings would cost more than reading them.
+    if (statement.type === 'expression_statement') {
+      addStatementBindings(statement, topLevel, depth, text, out);
+      continue;
+    }
     let bindings = statementBindings.get(statement);
     // The assigned expressions are nodes inside the statement: kept while none was replaced.
     if (bindings === undefined || bindings.topLevel !== topLevel || bindings.depth !== depth || bindings.replacements !== replacementsIn(statement)) {
