@@ -70,16 +70,17 @@ test('remembered statement facts follow changes elsewhere in the file that they 
 test('a remembered statement binds its names as a constant or not by where it now stands', async () => {
   const parser = await createPythonParser();
   const atModuleLevel = [
-    'from airflow.sdk import DAG',
+    'from airflow.sdk import DAG, TaskGroup',
     'from airflow.providers.standard.operators.bash import BashOperator',
     '',
     'with DAG(dag_id="c", schedule=None) as dag:',
-    '    COMMAND = "run.sh"',
+    '    with TaskGroup("g"):',
+    '        COMMAND = "run.sh"',
     '',
     'BashOperator(task_id="t", bash_command=COMMAND, dag=dag)',
     '',
   ].join('\n');
-  // The same line, now in a loop: COMMAND is bound once per iteration, so it is no constant.
+  // The same block, now in a loop: COMMAND is bound once per iteration, so it is no constant.
   const inLoop = atModuleLevel.replace('with DAG(dag_id="c", schedule=None) as dag:', 'for dag in [DAG(dag_id="c", schedule=None)]:');
   assertEachMatchesCold(parser, [atModuleLevel, inLoop, atModuleLevel, inLoop], 'variant');
   // A changed function above takes the remembered copy of the line that defines the constant.
