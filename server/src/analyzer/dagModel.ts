@@ -1,7 +1,7 @@
 import type {
   DagModel, DefaultArgs, DynamicNote, EdgeKind, GroupModel, KeywordArgument, Range, TaskKind, TaskModel,
 } from './model';
-import { detached } from './detached';
+import { detached, internedName } from './detached';
 import type { ExpressionReader } from './expressions';
 import { newArgumentRecord, numberLiteral, stringLiteral } from './expressions';
 import { classify, shortName, type AirflowConstruct } from './names';
@@ -421,7 +421,7 @@ function detachedTaskModel(model: TaskModel): TaskModel {
   copy.taskId = detached(model.taskId);
   copy.localTaskId = detached(model.localTaskId);
   copy.operator = detached(model.operator);
-  copy.qualifiedName = model.qualifiedName === null ? null : detached(model.qualifiedName);
+  copy.qualifiedName = model.qualifiedName === null ? null : internedName(model.qualifiedName);
   copy.group = model.group === null ? null : detached(model.group);
   copy.callable = model.callable === null ? null : { name: detached(model.callable.name), range: model.callable.range, bodyRange: model.callable.bodyRange };
   return copy;

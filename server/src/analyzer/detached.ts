@@ -9,3 +9,20 @@
 export function detached(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
+
+const interned = new Map<string, string>();
+
+/**
+ * One detached copy per distinct name (operator and other qualified names): what keeps it can compare
+ * it with `===` and usually find the very same string, where comparing two copies reads both.
+ */
+export function internedName(name: string): string {
+  let copy = interned.get(name);
+  if (copy === undefined) {
+    // Names come from a few imports per file; a flood of distinct ones only restarts the table.
+    if (interned.size >= 10_000) interned.clear();
+    copy = detached(name);
+    interned.set(copy, copy);
+  }
+  return copy;
+}

@@ -1,6 +1,6 @@
 import type { DagModel, ExprValue, FileModel, KeywordArgument, Position, TaskModel } from '../analyzer/model';
 import type { AirflowMajor } from '../rules/rule';
-import { detached } from '../analyzer/detached';
+import { internedName } from '../analyzer/detached';
 import { ObjectCache } from './contentCache';
 import { containsJinja } from './jinja';
 import { stringLiteralOf, type DecodedString } from './pythonString';
@@ -128,8 +128,8 @@ const NO_STRINGS: readonly RecordString[] = [];
  * items and dict values nested in them, in order.
  */
 function recordStrings(args: Record<string, KeywordArgument>, spec: OperatorTemplateSpec | null, qualifiedName: string | null, lines: LineIndex | null, filter: StringFilter): RecordStrings {
-  // Kept past this analysis: a copy of its own (see `detached`).
-  const found: RecordStrings = { qualifiedName: qualifiedName === null ? null : detached(qualifiedName), spec, strings: NO_STRINGS, cacheable: true };
+  // Kept past this analysis: a copy of its own, the one redone tasks have too (see `internedName`).
+  const found: RecordStrings = { qualifiedName: qualifiedName === null ? null : internedName(qualifiedName), spec, strings: NO_STRINGS, cacheable: true };
   // for-in reads the record's cached key list; `Object.keys` would copy it for every task.
   for (const name in args) {
     const argument = args[name]!;
