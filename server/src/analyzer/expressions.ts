@@ -339,11 +339,6 @@ function addBlockBindings(block: Syn, topLevel: boolean, depth: number, text: st
 }
 
 function addStatementBindings(statement: Syn, topLevel: boolean, depth: number, text: string, out: Bindings): void {
-  const name = (node: Syn) => detached(text.slice(node.start, node.end));
-  const bindTargets = (target: Syn) => {
-    if (target.type === 'identifier') out.names.push(name(target));
-    else for (const child of target.children) if (child.type !== 'attribute' && child.type !== 'subscript') bindTargets(child);
-  };
   if (statement.type === 'expression_statement') {
     const assignment = statement.children[0];
     if (!assignment) return;
@@ -353,24 +348,24 @@ function addStatementBindings(statement: Syn, topLevel: boolean, depth: number, 
         const target = current.children[0];
         const value: Syn | undefined = current.children[current.children.length - 1];
         if (target && target.type === 'identifier' && topLevel && value && value.type !== 'assignment') {
-          out.assigned.push(name(target), value);
+          out.assigned.push(nameOf(target, text), value);
         }
-        if (target) bindTargets(target);
+        if (target) addTargetNames(target, text, out);
         current = value && value.type === 'assignment' ? value : undefined;
       }
     } else if (assignment.type === 'augmented_assignment' && assignment.children[0]) {
-      bindTargets(assignment.children[0]);
-      out.names.push(name(assignment.children[0]));
+      addTargetNames(assignment.children[0], text, out);
+      out.names.push(nameOf(assignment.children[0], text));
     }
   } else if (statement.type === 'for_statement' && statement.children[0]) {
-    bindTargets(statement.children[0]);
-    bindTargets(statement.children[0]);
+    addTargetNames(statement.children[0], text, out);
+    addTargetNames(statement.children[0], text, out);
     for (const child of statement.children) if (child.type === 'block') addBlockBindings(child, false, depth + 1, text, out);
   } else if (statement.type === 'function_definition' || statement.type === 'class_definition') {
-    if (statement.children[0]) out.names.push(name(statement.children[0]));
+    if (statement.children[0]) out.names.push(nameOf(statement.children[0], text));
   } else if (statement.type === 'decorated_definition') {
     const definition = statement.children[statement.children.length - 1];
-    if (definition?.children[0]) out.names.push(name(definition.children[0]));
+    if (definition?.children[0]) out.names.push(nameOf(definition.children[0], text));
   } else if (statement.type === 'with_statement') {
     for (const child of statement.children) if (child.type === 'block') addBlockBindings(child, topLevel, depth + 1, text, out);
   } else if (statement.type === 'if_statement' || statement.type === 'try_statement'
@@ -378,20 +373,31 @@ function addStatementBindings(statement: Syn, topLevel: boolean, depth: number, 
     || statement.type === 'except_clause' || statement.type === 'finally_clause' || statement.type === 'block') {
     // Assignments in conditional blocks still bind module names, but not unconditionally.
     for (const child of statement.children) {
-      if (child.type === 'block') addConditionalBindings(child, depth + 1, text, out, bindTargets);
+      if (child.type === 'block') addConditionalBindings(child, depth + 1, text, out);
       else if (child.type.endsWith('_clause')) addBlockBindings(child, false, depth + 1, text, out);
     }
   }
 }
 
-function addConditionalBindings(block: Syn, depth: number, text: string, out: Bindings, bindTargets: (target: Syn) => void): void {
+/** The name an identifier node binds, as a copy of its own (bindings are kept past this analysis). */
+function nameOf(identifier: Syn, text: string): string {
+  return detached(text.slice(identifier.start, identifier.end));
+}
+
+/** The names an assignment target binds (`a`, `a, b`, `(a, [b, c])`); attributes and subscripts bind none. */
+function addTargetNames(target: Syn, text: string, out: Bindings): void {
+  if (target.type === 'identifier') out.names.push(nameOf(target, text));
+  else for (const child of target.children) if (child.type !== 'attribute' && child.type !== 'subscript') addTargetNames(child, text, out);
+}
+
+function addConditionalBindings(block: Syn, depth: number, text: string, out: Bindings): void {
   if (depth > 32) return;
   // Counted twice so a conditional binding never looks like a single certain assignment.
   for (const statement of block.children) {
     const assignment = statement.type === 'expression_statement' ? statement.children[0] : undefined;
     if (assignment?.type === 'assignment' && assignment.children[0]) {
-      bindTargets(assignment.children[0]);
-      bindTargets(assignment.children[0]);
+      addTargetNames(assignment.children[0], text, out);
+      addTargetNames(assignment.children[0], text, out);
     }
   }
   addBlockBindings(block, false, depth + 1, text, out);
