@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { useDirectWalks } from './treeWalk';
 
 /**
  * Loads tree-sitter and the Python grammar once per process.
@@ -16,12 +17,24 @@ function locateWasm(fileName: string, packageSpecifier: string): string {
   return require.resolve(packageSpecifier);
 }
 
+/** Python with nested nodes, a missing token and an error: what a walk must answer alike both ways. */
+const WALK_SAMPLE = 'with DAG("d") as dag:\n    a = f(x=[1, "s"]) >> b\nif (x:\n    pass\n';
+
 /** Resolves to the Python grammar, initialising the tree-sitter runtime on first use. */
 export function loadPython(): Promise<Language> {
   loading ??= (async () => {
     const runtimeWasm = locateWasm('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtimeWasm });
-    return Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+    // Emscripten fills in the options object as the runtime's module, whose exports the syntax copy calls.
+    const runtime = { locateFile: () => runtimeWasm };
+    await Parser.init(runtime);
+    const language = await Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    const sample = parsePython(parser, WALK_SAMPLE);
+    useDirectWalks(runtime, sample);
+    sample.delete();
+    parser.delete();
+    return language;
   })();
   return loading;
 }

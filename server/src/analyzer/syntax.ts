@@ -1,5 +1,6 @@
 import type { Language, Tree } from './parser';
 import { detached } from './detached';
+import { walkTree } from './treeWalk';
 import type { KeywordArgument, Position, Range } from './model';
 
 /**
@@ -475,10 +476,11 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const comments: RawComment[] = [];
   const errors: RawSyntaxError[] = [];
   const root = new Syn('module', 0, text.length, [], DOCUMENT_ANCHOR);
-  const cursor = tree.walk();
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
+  // From here until it is closed, nothing else may call into tree-sitter (see `DirectWalk`).
+  const cursor = walkTree(tree);
   const frames: Frame[] = [{ syn: root, anchor: DOCUMENT_ANCHOR, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
   // Inner nodes of a tree without errors take their range from their first and last child: a node
   // starts where its first child does and ends where its last child does, which saves two calls into
@@ -511,26 +513,26 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
     for (;;) {
       const parent = frames[frames.length - 1]!;
       parent.lastChildEnd = -1;
-      const typeId = cursor.nodeTypeId;
+      const typeId = cursor.nodeTypeId();
       const isErrorNode = typeId === ERROR_TYPE_ID;
       const type = isErrorNode ? 'ERROR' : types[typeId] ?? '';
       let descend = false;
       if (!isErrorNode && !named[typeId]) {
-        if (parent.startPending) settleStart(cursor.startIndex);
+        if (parent.startPending) settleStart(cursor.startIndex());
         if (parent.inErrorNode) {
           (parent.syn.ops ??= []).push(type);
-          (parent.syn.opStarts ??= []).push(cursor.startIndex);
+          (parent.syn.opStarts ??= []).push(cursor.startIndex());
         } else if (KEEPS_OPERATORS.has(parent.syn.type)) {
           (parent.syn.ops ??= []).push(type);
         }
-        if (mayHaveMissing && cursor.nodeIsMissing) {
-          const at = cursor.startIndex;
+        if (mayHaveMissing && cursor.nodeIsMissing()) {
+          const at = cursor.startIndex();
           addError({ start: at, end: at, kind: 'missing', token: type });
         } else if (rootIsError && frames.length === 1) {
-          addError({ start: cursor.startIndex, end: cursor.endIndex, kind: 'unexpected', token: type });
+          addError({ start: cursor.startIndex(), end: cursor.endIndex(), kind: 'unexpected', token: type });
         }
       } else if (type === 'comment') {
-        const comment = { start: cursor.startIndex, end: cursor.endIndex };
+        const comment = { start: cursor.startIndex(), end: cursor.endIndex() };
         if (parent.startPending) settleStart(comment.start);
         addComment(comment);
         parent.lastChildEnd = comment.end;
@@ -544,18 +546,18 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           frames.push({ syn, anchor: parent.anchor, statement: null, inErrorNode: false, inString: false, startPending: true, endPending: true, lastChildEnd: -1 });
           descend = true;
         } else {
-          syn.start = cursor.startIndex;
-          syn.end = cursor.endIndex;
+          syn.start = cursor.startIndex();
+          syn.end = cursor.endIndex();
           if (parent.startPending) settleStart(syn.start);
           parent.lastChildEnd = syn.end;
         }
       } else {
-        const start = cursor.startIndex;
+        const start = cursor.startIndex();
         if (parent.startPending) settleStart(start);
         // In a tree without errors a name ends where its characters do: scanning the text is cheaper than
         // asking the tree (trees with errors can hold zero-width missing names, so they are asked).
-        const end = (mayHaveMissing ? null : leafEndFromText(type, text, start)) ?? cursor.endIndex;
-        if (start === end && cursor.nodeIsMissing) {
+        const end = (mayHaveMissing ? null : leafEndFromText(type, text, start)) ?? cursor.endIndex();
+        if (start === end && cursor.nodeIsMissing()) {
           addError({ start, end, kind: 'missing', token: type });
         } else {
           let reused = false;
@@ -566,7 +568,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           // the column is part of the key because indentation decides how nested lines parse.
           if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
             && !(rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type))
-            && !(mayHaveMissing && cursor.currentNode.hasError)) {
+            && !(mayHaveMissing && cursor.nodeHasError())) {
             column = start - text.lastIndexOf('\n', start - 1) - 1;
             statementText = text.slice(start, end);
             const hit = useCache ? cachedStatement(statementText, type, column) : undefined;
@@ -613,7 +615,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
         // The cursor is on the last child of the innermost open node.
         const current = frames[frames.length - 1]!;
         if (current.endPending) {
-          current.syn.end = current.lastChildEnd >= 0 ? current.lastChildEnd : cursor.endIndex;
+          current.syn.end = current.lastChildEnd >= 0 ? current.lastChildEnd : cursor.endIndex();
           current.endPending = false;
         }
         if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors, reusedStatements };
@@ -632,7 +634,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
     clearStatementCache();
     throw error;
   } finally {
-    cursor.delete();
+    cursor.close();
   }
 }
 

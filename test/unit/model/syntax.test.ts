@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { createPythonParser, parsePython, type Node } from '../../../server/src/analyzer/parser';
 import { LineIndex, lowerTree, type Syn } from '../../../server/src/analyzer/syntax';
+import { directWalksInUse, withPublicCursor } from '../../../server/src/analyzer/treeWalk';
+import { seededRandom } from '../random';
 
 /**
  * The syntax copy reads some ranges from the text instead of the tree (names, `True`/`False`/`None`)
@@ -65,6 +67,31 @@ test('the syntax copy has the ranges tree-sitter gives, names and keywords inclu
     }
   }
   assert.ok(compared > 10_000, `only ${compared} nodes compared`);
+});
+
+test('walking the tree through the runtime directly copies what the public cursor copies, errors and comments included', async () => {
+  const parser = await createPythonParser();
+  assert.ok(directWalksInUse(), 'this runtime supports direct walks: the syntax copy must use them');
+  const random = seededRandom(7);
+  const texts = pythonFiles(path.join(process.cwd(), 'test', 'fixtures')).map((file) => fs.readFileSync(file, 'utf8'));
+  // Broken versions too: missing tokens, ERROR nodes and statements with errors take other paths.
+  const broken = texts.slice(0, 40).flatMap((text) => {
+    const cut = Math.floor(random() * text.length);
+    const at = Math.floor(random() * text.length);
+    return [text.slice(0, cut), `${text.slice(0, at)}(${text.slice(at)}`, `${text.slice(0, at)}:\n  ]${text.slice(at)}`];
+  });
+  let withErrors = 0;
+  for (const text of [...texts, ...broken]) {
+    const tree = parsePython(parser, text);
+    try {
+      if (tree.rootNode.hasError) withErrors++;
+      const direct = JSON.stringify(lowerTree(tree, text, false));
+      assert.equal(withPublicCursor(() => JSON.stringify(lowerTree(tree, text, false))), direct);
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(withErrors > 50, `only ${withErrors} texts with errors`);
 });
 
 test('a line index says an offset is at a position exactly when it computes that position for it', () => {
