@@ -194,6 +194,16 @@ const MAX_COPIES = 1024;
 interface LanguageTables {
   types: string[];
   named: boolean[];
+  /** What the copy does with each node type (`TypeFlag` bits), looked up by type id rather than by name. */
+  flags: Uint8Array;
+}
+
+/** How the copy treats a node type. */
+const enum TypeFlag {
+  RangeFromChildren = 1,
+  KeepsOperators = 2,
+  Leaf = 4,
+  HoldsStatements = 8,
 }
 
 const tablesByLanguage = new WeakMap<Language, LanguageTables>();
@@ -226,11 +236,15 @@ function tablesFor(language: Language): LanguageTables {
     const types: string[] = [];
     const named: boolean[] = [];
     const count = language.types.length;
+    const flags = new Uint8Array(count);
     for (let id = 0; id < count; id++) {
-      types.push(internalized(language.types[id] ?? ''));
+      const type = internalized(language.types[id] ?? '');
+      types.push(type);
       named.push(language.nodeTypeIsNamed(id));
+      flags[id] = (RANGE_FROM_CHILDREN.has(type) ? TypeFlag.RangeFromChildren : 0) | (KEEPS_OPERATORS.has(type) ? TypeFlag.KeepsOperators : 0)
+        | (LEAF_TYPES.has(type) ? TypeFlag.Leaf : 0) | (STATEMENT_CONTAINERS.has(type) ? TypeFlag.HoldsStatements : 0);
     }
-    tables = { types, named };
+    tables = { types, named, flags };
     tablesByLanguage.set(language, tables);
   }
   return tables;
@@ -455,6 +469,10 @@ interface OpenStatement {
 
 interface Frame {
   syn: Syn;
+  /** Where the node's children start in the pending children. */
+  firstChild: number;
+  /** The `TypeFlag`s of the node's type. */
+  flags: number;
   /** The anchor of the nodes made under this one. */
   anchor: Anchor;
   statement: OpenStatement | null;
@@ -472,7 +490,7 @@ interface Frame {
  * (unless `useCache` is false, which gives the reference copy the cache must agree with).
  */
 export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFile {
-  const { types, named } = tablesFor(tree.language);
+  const { types, named, flags } = tablesFor(tree.language);
   const comments: RawComment[] = [];
   const errors: RawSyntaxError[] = [];
   const root = new Syn('module', 0, text.length, [], DOCUMENT_ANCHOR);
@@ -481,14 +499,45 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const mayHaveMissing = tree.rootNode.hasError;
   // From here until it is closed, nothing else may call into tree-sitter (see `DirectWalk`).
   const cursor = walkTree(tree);
-  const frames: Frame[] = [{ syn: root, anchor: DOCUMENT_ANCHOR, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
+  // A stack of frames reused from node to node (the innermost open node at `frames[depth]`): one object
+  // per nesting level rather than one per node.
+  const frames: Frame[] = [{ syn: root, firstChild: 0, flags: TypeFlag.HoldsStatements, anchor: DOCUMENT_ANCHOR, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
+  let depth = 0;
+  // The children of the open nodes, innermost last. A node gets an array of exactly its children when it
+  // closes: arrays grown by pushing start with room for 17, and most nodes have one to three children,
+  // which made children arrays as much memory as the nodes themselves.
+  const pendingChildren: Syn[] = [];
+  const closeFrame = (frame: Frame) => {
+    if (pendingChildren.length > frame.firstChild) {
+      frame.syn.children = pendingChildren.slice(frame.firstChild);
+      pendingChildren.length = frame.firstChild;
+    }
+  };
+  const pushFrame = (syn: Syn, typeFlags: number, anchor: Anchor, statement: OpenStatement | null, inErrorNode: boolean, inString: boolean, pending: boolean) => {
+    depth++;
+    const frame = frames[depth];
+    if (frame === undefined) {
+      frames.push({ syn, firstChild: pendingChildren.length, flags: typeFlags, anchor, statement, inErrorNode, inString, startPending: pending, endPending: pending, lastChildEnd: -1 });
+      return;
+    }
+    frame.syn = syn;
+    frame.firstChild = pendingChildren.length;
+    frame.flags = typeFlags;
+    frame.anchor = anchor;
+    frame.statement = statement;
+    frame.inErrorNode = inErrorNode;
+    frame.inString = inString;
+    frame.startPending = pending;
+    frame.endPending = pending;
+    frame.lastChildEnd = -1;
+  };
   // Inner nodes of a tree without errors take their range from their first and last child: a node
   // starts where its first child does and ends where its last child does, which saves two calls into
   // tree-sitter for each of them. (Trees with errors are read plainly.)
   const derivesRanges = !mayHaveMissing;
   /** A node's start is known: it is also the start of every enclosing node waiting for its first child's. */
   const settleStart = (start: number) => {
-    for (let i = frames.length - 1; i >= 0; i--) {
+    for (let i = depth; i >= 0; i--) {
       const frame = frames[i]!;
       if (!frame.startPending) break;
       frame.syn.start = start;
@@ -510,25 +559,27 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
 
   try {
     if (!cursor.gotoFirstChild()) return { root, comments, errors, reusedStatements };
+    // (The root's frame is closed where the walk ends, below.)
     for (;;) {
-      const parent = frames[frames.length - 1]!;
+      const parent = frames[depth]!;
       parent.lastChildEnd = -1;
       const typeId = cursor.nodeTypeId();
       const isErrorNode = typeId === ERROR_TYPE_ID;
       const type = isErrorNode ? 'ERROR' : types[typeId] ?? '';
+      const typeFlags = isErrorNode ? 0 : flags[typeId] ?? 0;
       let descend = false;
       if (!isErrorNode && !named[typeId]) {
         if (parent.startPending) settleStart(cursor.startIndex());
         if (parent.inErrorNode) {
           (parent.syn.ops ??= []).push(type);
           (parent.syn.opStarts ??= []).push(cursor.startIndex());
-        } else if (KEEPS_OPERATORS.has(parent.syn.type)) {
+        } else if (parent.flags & TypeFlag.KeepsOperators) {
           (parent.syn.ops ??= []).push(type);
         }
         if (mayHaveMissing && cursor.nodeIsMissing()) {
           const at = cursor.startIndex();
           addError({ start: at, end: at, kind: 'missing', token: type });
-        } else if (rootIsError && frames.length === 1) {
+        } else if (rootIsError && depth === 0) {
           addError({ start: cursor.startIndex(), end: cursor.endIndex(), kind: 'unexpected', token: type });
         }
       } else if (type === 'comment') {
@@ -538,12 +589,11 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
         parent.lastChildEnd = comment.end;
       } else if (parent.inString && type !== 'interpolation') {
         // String pieces: the value is read from the text.
-      } else if (derivesRanges && RANGE_FROM_CHILDREN.has(type) && !STATEMENT_CONTAINERS.has(parent.syn.type)) {
+      } else if (derivesRanges && typeFlags & TypeFlag.RangeFromChildren && !(parent.flags & TypeFlag.HoldsStatements)) {
         const syn = new Syn(type, -1, -1, NO_CHILDREN, parent.anchor);
-        if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
-        parent.syn.children.push(syn);
-        if (frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
-          frames.push({ syn, anchor: parent.anchor, statement: null, inErrorNode: false, inString: false, startPending: true, endPending: true, lastChildEnd: -1 });
+        pendingChildren.push(syn);
+        if (depth + 1 < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
+          pushFrame(syn, typeFlags, parent.anchor, null, false, false, true);
           descend = true;
         } else {
           syn.start = cursor.startIndex();
@@ -566,16 +616,15 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           // Error recovery depends on the surroundings, so statements with errors are neither reused nor kept,
           // nor are the stray pieces at the top of a file that failed to parse as a whole (each is an error);
           // the column is part of the key because indentation decides how nested lines parse.
-          if (STATEMENT_CONTAINERS.has(parent.syn.type) && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
-            && !(rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type))
+          if (parent.flags & TypeFlag.HoldsStatements && type !== 'ERROR' && end - start <= MAX_CACHED_STATEMENT_LENGTH
+            && !(rootIsError && depth === 0 && !STATEMENT_TYPE.test(type))
             && !(mayHaveMissing && cursor.nodeHasError())) {
             column = start - text.lastIndexOf('\n', start - 1) - 1;
             statementText = text.slice(start, end);
             const hit = useCache ? cachedStatement(statementText, type, column) : undefined;
             if (hit) {
               if (hit.lowering !== lowering) reusedStatements++;
-              if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
-              parent.syn.children.push(placeStatement(hit, start, lowering));
+              pendingChildren.push(placeStatement(hit, start, lowering));
               for (const comment of hit.comments) addComment({ start: start + comment.start, end: start + comment.end });
               parent.lastChildEnd = end;
               reused = true;
@@ -589,19 +638,18 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
               syn.contentKey = key;
               syn.placedIn = lowering;
             }
-            if (parent.syn.children === NO_CHILDREN) parent.syn.children = [];
-            parent.syn.children.push(syn);
+            pendingChildren.push(syn);
             const isError = type === 'ERROR';
             const isPlainString = type === 'string' && !isFString(text, start);
             if (isError) {
               addError({ start, end, kind: 'unexpected', token: '' });
-            } else if (rootIsError && frames.length === 1 && !STATEMENT_TYPE.test(type)) {
+            } else if (rootIsError && depth === 0 && !STATEMENT_TYPE.test(type)) {
               addError({ start, end, kind: 'unexpected', token: firstWord(text.slice(start, Math.min(end, start + 40))) });
             }
-            if (!isPlainString && !LEAF_TYPES.has(type) && frames.length < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
+            if (!isPlainString && !(typeFlags & TypeFlag.Leaf) && depth + 1 < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
               const statement: OpenStatement | null = key ? { entry: newEntry(syn, key, type, column, lowering), start, hasError: false } : null;
               if (statement) openStatements.push(statement);
-              frames.push({ syn, anchor: syn.anchor, statement, inErrorNode: isError, inString: type === 'string', startPending: false, endPending: false, lastChildEnd: -1 });
+              pushFrame(syn, typeFlags, syn.anchor, statement, isError, type === 'string', false);
               descend = true;
             } else {
               parent.lastChildEnd = end;
@@ -613,14 +661,19 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
       if (descend) continue;
       while (!cursor.gotoNextSibling()) {
         // The cursor is on the last child of the innermost open node.
-        const current = frames[frames.length - 1]!;
+        const current = frames[depth]!;
         if (current.endPending) {
           current.syn.end = current.lastChildEnd >= 0 ? current.lastChildEnd : cursor.endIndex();
           current.endPending = false;
         }
-        if (!cursor.gotoParent() || frames.length <= 1) return { root, comments, errors, reusedStatements };
-        const done = frames.pop()!;
-        frames[frames.length - 1]!.lastChildEnd = done.syn.end;
+        if (!cursor.gotoParent() || depth === 0) {
+          for (; depth >= 0; depth--) closeFrame(frames[depth]!);
+          return { root, comments, errors, reusedStatements };
+        }
+        const done = frames[depth]!;
+        closeFrame(done);
+        depth--;
+        frames[depth]!.lastChildEnd = done.syn.end;
         if (done.inErrorNode) nameUnexpectedToken(done.syn, errors, text);
         if (done.syn.type === 'block' && openStatements.length > 0) recordLayout(done.syn);
         if (done.statement) {
