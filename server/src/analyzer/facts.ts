@@ -216,7 +216,12 @@ export function collectFacts(root: Syn, reader: ExpressionReader): SyntacticFact
   };
 
   const visitChildren = (node: Syn, scope: CodeScope, functionScope: FunctionScope | null, depth: number) => {
-    for (const child of node.children) visit(child, scope, functionScope, depth + 1);
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      // Names, strings and numbers make no facts; a bare `return` is the one leaf that changes scope.
+      if (child.children.length > 0 || child.type === 'return_statement') visit(child, scope, functionScope, depth + 1);
+    }
   };
 
   const visitFunction = (definition: Syn, decorators: Syn[], outer: CodeScope, outerFunction: FunctionScope | null, depth: number) => {
