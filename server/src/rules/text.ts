@@ -6,38 +6,46 @@ import type { Position, Range } from '../analyzer/model';
  * plain string index within its line.
  */
 export class LineIndex {
-  /** Found on first use: the rules share one index per document text, and on most keystrokes none of them needs it. */
-  private starts: number[] | null = null;
+  /**
+   * Line starts found so far, in order: found on demand, as far as a question needs. The rules share one
+   * index per document text, and most of what they ask on a keystroke is about the first lines (a DAG's
+   * arguments), so most keystrokes never scan the whole document.
+   */
+  private readonly starts: number[] = [0];
+  /** Where to look for the next line end; -1 once every line start is known. */
+  private scanFrom = 0;
+  private readonly hasCarriageReturns: boolean;
 
-  constructor(readonly text: string) {}
-
-  private get lineStarts(): number[] {
-    return (this.starts ??= lineStartsOf(this.text));
+  constructor(readonly text: string) {
+    this.hasCarriageReturns = text.includes('\r');
   }
 
   get lineCount(): number {
-    return this.lineStarts.length;
+    while (this.scanFrom >= 0) this.findNextLineStart();
+    return this.starts.length;
   }
 
   /** The offset of `position`, clamped into the document (a column past the line end lands on the line end). */
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
-    if (position.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[position.line]!;
+    if (!this.knowsLine(position.line)) return this.text.length;
+    const start = this.starts[position.line]!;
     const end = this.lineContentEnd(position.line);
     return Math.min(start + Math.max(0, position.character), end);
   }
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
+    while (this.scanFrom >= 0 && starts[starts.length - 1]! <= clamped) this.findNextLineStart();
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= clamped) low = middle;
+      if (starts[middle]! <= clamped) low = middle;
       else high = middle - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low]! };
+    return { line: low, character: clamped - starts[low]! };
   }
 
   /** The text between two positions. */
@@ -47,17 +55,46 @@ export class LineIndex {
 
   /** The line's text without its line end. */
   lineText(line: number): string {
-    if (line < 0 || line >= this.lineStarts.length) return '';
-    return this.text.slice(this.lineStarts[line]!, this.lineContentEnd(line));
+    if (line < 0 || !this.knowsLine(line)) return '';
+    return this.text.slice(this.starts[line]!, this.lineContentEnd(line));
   }
 
   /** Offset just past the line's last character, before its line end. */
   lineContentEnd(line: number): number {
-    const nextStart = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1]! : this.text.length;
+    this.knowsLine(line + 1);
+    const starts = this.starts;
+    const nextStart = line + 1 < starts.length ? starts[line + 1]! : this.text.length;
     let end = nextStart;
-    if (end > this.lineStarts[line]! && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > this.lineStarts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
+    if (end > starts[line]! && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
+  }
+
+  /** Whether the document has line `line`, finding line starts up to it. */
+  private knowsLine(line: number): boolean {
+    while (this.starts.length <= line && this.scanFrom >= 0) this.findNextLineStart();
+    return line < this.starts.length;
+  }
+
+  /** Finds the start of the line after the last one known (or that there is none). */
+  private findNextLineStart(): void {
+    const text = this.text;
+    if (!this.hasCarriageReturns) {
+      // The usual case: `\n` line ends only, found by the native search rather than a loop over every character.
+      const end = text.indexOf('\n', this.scanFrom);
+      if (end < 0) this.scanFrom = -1;
+      else this.starts.push((this.scanFrom = end + 1));
+      return;
+    }
+    for (let index = this.scanFrom; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 13 /* \r */ || code === 10 /* \n */) {
+        const next = code === 13 && text.charCodeAt(index + 1) === 10 ? index + 2 : index + 1;
+        this.starts.push((this.scanFrom = next));
+        return;
+      }
+    }
+    this.scanFrom = -1;
   }
 
   /** The document's first line ending, so inserted lines match the user's style. */
@@ -67,24 +104,6 @@ export class LineIndex {
   }
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  if (!text.includes('\r')) {
-    // The usual case: `\n` line ends only, found by the native search rather than a loop over every character.
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', end + 1)) starts.push(end + 1);
-  } else {
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === 13 /* \r */) {
-        if (text.charCodeAt(index + 1) === 10) index++;
-        starts.push(index + 1);
-      } else if (code === 10 /* \n */) {
-        starts.push(index + 1);
-      }
-    }
-  }
-  return starts;
-}
 
 let lastIndex: LineIndex | null = null;
 
