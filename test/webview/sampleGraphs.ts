@@ -29,7 +29,7 @@ export function task(taskId: string, operator: string, kind: TaskKind, extra: Pa
 
 export function group(groupId: string, parent: string | null = null): GroupModel {
   const local = groupId.split('.').pop()!;
-  return { groupId, localGroupId: local, parent, range: lineRange(nextLine++), prefixGroupId: true };
+  return { groupId, localGroupId: local, parent, range: lineRange(nextLine++), prefixGroupId: true, defaultArgs: null };
 }
 
 export function snapshotOf(dags: GraphDag[], version = 1, parseOk = true): GraphSnapshot {

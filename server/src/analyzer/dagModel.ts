@@ -1051,8 +1051,9 @@ class DagModelBuilder {
   private traceGroup(recording: BlockRecording, model: GroupModel, dag: DagRecord | null, parent: GroupRecord | null, addSuffix: boolean): void {
     if (recording.abandoned) return;
     const slot = recording.groupSlot(parent);
-    // A suffixed id depends on the ids already in the DAG.
-    if (addSuffix || dag !== recording.dag || slot === undefined) {
+    // A suffixed id depends on the ids already in the DAG; `default_args` hold expressions read from the
+    // document, which a trace must not keep (traces keep no version of the document alive).
+    if (addSuffix || dag !== recording.dag || slot === undefined || model.defaultArgs !== null) {
       recording.abandoned = true;
       return;
     }
@@ -2207,11 +2208,14 @@ class DagModelBuilder {
   private createGroup(node: Syn, argumentList: Syn | undefined, scope: Scope, depth: number, addSuffix: boolean, fallbackId: string | null, extraArguments: Syn[] = []): Value {
     const evaluated = this.evalArguments(argumentList, scope, depth);
     let groupIdNode = this.keywordNode(argumentList, 'group_id');
+    let defaultArgsNode = this.keywordNode(argumentList, 'default_args');
     for (const extra of extraArguments) {
       const more = this.evalArguments(extra, scope, depth);
       more.forEachKeyword((value, key) => evaluated.setKeyword(key, value));
       groupIdNode = this.keywordNode(extra, 'group_id') ?? groupIdNode;
+      defaultArgsNode = this.keywordNode(extra, 'default_args') ?? defaultArgsNode;
     }
+    const defaultArgs = defaultArgsNode ? this.defaultArgs(defaultArgsNode, evaluated.keyword('default_args') ?? UNKNOWN) : null;
     const idValue = evaluated.keyword('group_id') ?? evaluated.positional[0];
     let localId = fallbackId;
     let dynamicId = false;
@@ -2237,7 +2241,7 @@ class DagModelBuilder {
       localId = `${base}__${(dag.groupSuffixes.get(basePrefix) ?? 0) + 1}`;
       groupId = parent ? childId(parent, localId) : localId;
     }
-    const model: GroupModel = { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId };
+    const model: GroupModel = { groupId, localGroupId: localId, parent: parent?.model.groupId ?? null, range: this.range(node), prefixGroupId, defaultArgs };
     if (this.recording !== null) this.traceGroup(this.recording, model, dag, parent, addSuffix);
     const group = this.addGroup(model, dag, parent);
     if (dynamicId) this.note(`the TaskGroup id \`${clip(this.text(idNode))}\` is computed at run time`, idNode, dag);

@@ -168,6 +168,8 @@ export interface GroupModel {
   parent: string | null;
   range: Range;
   prefixGroupId: boolean;
+  /** The group's `default_args`, read as a DAG's are (a dict, `dict(...)` or a module-level variable); null when it passes none. */
+  defaultArgs: DefaultArgs | null;
 }
 
 export interface DagModel {

@@ -16,11 +16,11 @@ export function toGraphSnapshot(file: FileModel, findings: readonly Finding[], u
     uri,
     version,
     parseOk: file.syntaxErrors.length === 0,
-    dags: file.dags.map((dag) => toGraphDag(file, dag, findings)),
+    dags: file.dags.map((dag) => toGraphDag(dag, findings)),
   };
 }
 
-function toGraphDag(file: FileModel, dag: DagModel, findings: readonly Finding[]): GraphDag {
+function toGraphDag(dag: DagModel, findings: readonly Finding[]): GraphDag {
   const diagnosticsByTask = assignFindingsToTasks(dag.tasks, findings);
   const onCycle = edgesOnCycles(dag.edges);
   return {
@@ -34,7 +34,7 @@ function toGraphDag(file: FileModel, dag: DagModel, findings: readonly Finding[]
       role: task.role,
       group: task.group,
       range: task.range,
-      details: effectiveDetails(file, task, dag),
+      details: effectiveDetails(task, dag),
       diagnostics: diagnosticsByTask.get(task) ?? [],
     })),
     edges: dag.edges.map((edge, index) => ({
@@ -58,10 +58,10 @@ const DETAIL_ARGUMENTS: Record<keyof GraphTaskDetails, string> = {
   pool: 'pool',
 };
 
-function effectiveDetails(file: FileModel, task: TaskModel, dag: DagModel): GraphTaskDetails {
+function effectiveDetails(task: TaskModel, dag: DagModel): GraphTaskDetails {
   const details = {} as GraphTaskDetails;
   for (const key of Object.keys(DETAIL_ARGUMENTS) as Array<keyof GraphTaskDetails>) {
-    const argument = effectiveTaskArgument(file, dag, task, DETAIL_ARGUMENTS[key]);
+    const argument = effectiveTaskArgument(dag, task, DETAIL_ARGUMENTS[key]);
     details[key] = argument === UNREADABLE ? 'unknown' : displayValue(argument);
   }
   return details;

@@ -33,7 +33,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
     if (uses.length === 0) break;
     const first = uses[0]!;
     const more = uses.length > 1 ? `\n\n_Also runs as ${uses.slice(1, 1 + MAX_LISTED_NEIGHBOURS).map(({ task }) => code(task.taskId)).join(', ')}${uses.length - 1 > MAX_LISTED_NEIGHBOURS ? ' and more' : ''}._` : '';
-    return { contents: markdown(taskHover(file, first.task, first.dag) + more), range: fn.nameRange };
+    return { contents: markdown(taskHover(first.task, first.dag) + more), range: fn.nameRange };
   }
   let best: { task: TaskModel; dag: DagModel; range: Range } | null = null;
   for (const dag of file.dags) {
@@ -43,7 +43,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
       }
     }
   }
-  if (best) return { contents: markdown(taskHover(file, best.task, best.dag)), range: best.range };
+  if (best) return { contents: markdown(taskHover(best.task, best.dag)), range: best.range };
   for (const dag of file.dags) {
     const range = dag.dagIdRange && contains(dag.dagIdRange, position) ? dag.dagIdRange : contains(dag.range, position) ? dag.range : null;
     if (range) return { contents: markdown(dagHover(dag)), range };
@@ -52,7 +52,7 @@ export function hoverAt(file: FileModel, position: Position): { contents: Markup
 }
 
 /** Markdown describing a task: operator, where it lives, its effective settings and its neighbours. */
-export function taskHover(file: FileModel, task: TaskModel, dag: DagModel): string {
+export function taskHover(task: TaskModel, dag: DagModel): string {
   const lines: string[] = [];
   const where = [`DAG ${code(dag.dagId ?? '(dynamic)')}`];
   if (task.group) where.push(`group ${code(task.group)}`);
@@ -61,7 +61,7 @@ export function taskHover(file: FileModel, task: TaskModel, dag: DagModel): stri
   if (task.dynamicId) lines.push('', '_The task id is computed at run time; shown as a best guess._');
   lines.push('', '| setting | effective value |', '| --- | --- |');
   for (const setting of EFFECTIVE_SETTINGS) {
-    const argument = effectiveTaskArgument(file, dag, task, setting.name);
+    const argument = effectiveTaskArgument(dag, task, setting.name);
     let value: string;
     if (argument === UNREADABLE) value = '_unknown: its TaskGroup default_args cannot be read statically_';
     else if (!argument) value = `${setting.airflowDefault} _(Airflow default)_`;

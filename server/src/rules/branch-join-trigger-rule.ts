@@ -63,7 +63,7 @@ export const branchJoinTriggerRule: Rule = {
       const reported = new Set<string>();
       for (const branch of branches) {
         for (const join of joinsAfter(graph, branch)) {
-          if (reported.has(join.taskId) || join.role === 'teardown' || !keepsAllSuccess(context.file, join, dag)) continue;
+          if (reported.has(join.taskId) || join.role === 'teardown' || !keepsAllSuccess(join, dag)) continue;
           reported.add(join.taskId);
           const fix = triggerRuleFix(context, join);
           context.report({
@@ -111,8 +111,8 @@ function joinsAfter(graph: DagGraph, branch: TaskModel): TaskModel[] {
   return joins;
 }
 
-function keepsAllSuccess(file: FileModel, task: TaskModel, dag: DagModel): boolean {
-  const argument = effectiveTaskArgument(file, dag, task, 'trigger_rule');
+function keepsAllSuccess(task: TaskModel, dag: DagModel): boolean {
+  const argument = effectiveTaskArgument(dag, task, 'trigger_rule');
   if (argument === UNREADABLE) return false;
   if (!argument) return !(dag.defaultArgs?.dynamic ?? false);
   const written = literalString(argument.value) ?? triggerRuleMember(argument.value);

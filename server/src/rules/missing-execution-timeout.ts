@@ -61,7 +61,7 @@ export const missingExecutionTimeout: Rule = {
       const lacking: TaskModel[] = [];
       for (const task of dag.tasks) {
         if (EXEMPT_KINDS.has(task.kind)) continue;
-        const argument = effectiveTaskArgument(context.file, dag, task, 'execution_timeout');
+        const argument = effectiveTaskArgument(dag, task, 'execution_timeout');
         if (argument === UNREADABLE || (argument && argument.value.kind !== 'none')) continue;
         const explicit = task.args.execution_timeout;
         if (explicit) {

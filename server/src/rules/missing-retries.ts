@@ -80,7 +80,7 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
   const defaultRetries = defaults ? retriesValue(defaults.entries['retries']) : null;
   const defaultDelay = defaults?.entries['retry_delay'];
 
-  const groups = groupDefaults(context.file, dag);
+  const groups = groupDefaults(dag);
   const uncovered: TaskModel[] = [];
   const delayless: TaskModel[] = [];
   for (const task of tasks) {

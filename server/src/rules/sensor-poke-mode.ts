@@ -60,7 +60,7 @@ export const sensorPokeMode: Rule = {
       for (const task of dag.tasks) {
         // `...SensorAsync` classes always defer: they never hold a worker while waiting.
         if (task.kind !== 'sensor' || /Async$/.test(task.operator)) continue;
-        const [mode, deferrable, timeoutArgument, intervalArgument] = SETTINGS.map((name) => effectiveTaskArgument(context.file, dag, task, name));
+        const [mode, deferrable, timeoutArgument, intervalArgument] = SETTINGS.map((name) => effectiveTaskArgument(dag, task, name));
         // A TaskGroup's default_args that cannot be read may set any of them.
         if (mode === UNREADABLE || deferrable === UNREADABLE || timeoutArgument === UNREADABLE || intervalArgument === UNREADABLE) continue;
         if (mode && literalString(mode.value) !== 'poke') continue;

@@ -87,6 +87,9 @@ test('task details take settings from TaskGroup default_args before the DAG\'s, 
   const text = `from datetime import timedelta
 from airflow.sdk import DAG, TaskGroup
 from airflow.providers.standard.operators.empty import EmptyOperator
+from team.config import shared_defaults
+
+GROUP_ARGS = dict(pool="by_variable")
 
 def team_defaults():
     return {"retries": 4}
@@ -96,8 +99,14 @@ with DAG("grouped", schedule=None, default_args={"retries": 1, "pool": "shared"}
         inner = EmptyOperator(task_id="inner")
         with TaskGroup("deeper", default_args={"pool": "loads"}):
             deepest = EmptyOperator(task_id="deepest", retries=5)
-    with TaskGroup("opaque", default_args=team_defaults()):
+    with TaskGroup("opaque", default_args=shared_defaults()):
         hidden = EmptyOperator(task_id="hidden")
+    with TaskGroup("partly", default_args={**shared_defaults(), "retries": 2}):
+        known = EmptyOperator(task_id="known")
+    with TaskGroup("helper", default_args=team_defaults()):
+        helped = EmptyOperator(task_id="helped")
+    with TaskGroup("named", default_args=GROUP_ARGS):
+        named = EmptyOperator(task_id="named")
     outside = EmptyOperator(task_id="outside")
 `;
   const snapshot = toGraphSnapshot(await analyzeSource(text), [], 'file:///grouped.py', 1);
@@ -106,6 +115,11 @@ with DAG("grouped", schedule=None, default_args={"retries": 1, "pool": "shared"}
     'loads.inner': ['3', 'shared'],
     'loads.deeper.deepest': ['5', 'loads'],
     'opaque.hidden': ['unknown', 'unknown'],
+    // What the dict spreads is unknown; what it writes itself is not.
+    'partly.known': ['2', 'unknown'],
+    // Followed like a DAG's default_args: a helper of the file, a module-level variable.
+    'helper.helped': ['4', 'shared'],
+    'named.named': ['1', 'by_variable'],
     outside: ['1', 'shared'],
   });
 });

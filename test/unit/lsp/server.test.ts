@@ -115,9 +115,7 @@ test('hover shows a setting a TaskGroup\'s default_args give the task, and when 
   const text = [
     'from airflow.sdk import DAG, TaskGroup',
     'from airflow.providers.standard.operators.bash import BashOperator',
-    '',
-    'def team_defaults():',
-    '    return {"retries": 4}',
+    'from team.config import team_defaults',
     '',
     'with DAG("grouped", schedule=None, default_args={"retries": 1}):',
     '    with TaskGroup("loads", default_args={"retries": 3}):',

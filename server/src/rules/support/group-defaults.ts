@@ -1,6 +1,5 @@
-import type { CallFact, DagModel, FileModel, GroupModel, KeywordArgument, TaskModel } from '../../analyzer/model';
+import type { DagModel, KeywordArgument, TaskModel } from '../../analyzer/model';
 import { effectiveArgument } from '../../analyzer/effective';
-import { callAt } from './expressions';
 
 /** One entry a TaskGroup's `default_args` give its tasks, with the group that wrote it. */
 export interface GroupDefaultEntry {
@@ -23,15 +22,15 @@ const byDag = new WeakMap<DagModel, Map<string, GroupDefaults>>();
  * group's entries win, as Airflow merges them), by group id; groups with none are absent. Both
  * `with TaskGroup(..., default_args=...)` and `@task_group(default_args=...)` are read.
  */
-export function groupDefaults(file: FileModel, dag: DagModel): Map<string, GroupDefaults> {
+export function groupDefaults(dag: DagModel): Map<string, GroupDefaults> {
   let merged = byDag.get(dag);
-  if (!merged) byDag.set(dag, (merged = mergeGroupDefaults(file, dag)));
+  if (!merged) byDag.set(dag, (merged = mergeGroupDefaults(dag)));
   return merged;
 }
 
 /** What the task's TaskGroups give it through their `default_args`, if anything. */
-export function taskGroupDefaults(file: FileModel, dag: DagModel, task: TaskModel): GroupDefaults | undefined {
-  return task.group === null ? undefined : groupDefaults(file, dag).get(task.group);
+export function taskGroupDefaults(dag: DagModel, task: TaskModel): GroupDefaults | undefined {
+  return task.group === null ? undefined : groupDefaults(dag).get(task.group);
 }
 
 /** Marks an argument a TaskGroup's unreadable `default_args` may set: the rules then stay silent. */
@@ -41,9 +40,9 @@ export const UNREADABLE = 'unreadable';
  * The argument a task runs with: its own keyword argument, else the `default_args` of its TaskGroups,
  * else its DAG's; null when none sets it, {@link UNREADABLE} when a group's `default_args` cannot be read.
  */
-export function effectiveTaskArgument(file: FileModel, dag: DagModel, task: TaskModel, name: string): KeywordArgument | null | typeof UNREADABLE {
+export function effectiveTaskArgument(dag: DagModel, task: TaskModel, name: string): KeywordArgument | null | typeof UNREADABLE {
   if (Object.prototype.hasOwnProperty.call(task.args, name)) return effectiveArgument(task, dag, name);
-  const fromGroups = taskGroupDefaults(file, dag, task);
+  const fromGroups = taskGroupDefaults(dag, task);
   if (fromGroups) {
     const entry = fromGroups.entries.get(name);
     if (entry) return entry.argument;
@@ -52,19 +51,16 @@ export function effectiveTaskArgument(file: FileModel, dag: DagModel, task: Task
   return effectiveArgument(task, dag, name);
 }
 
-function mergeGroupDefaults(file: FileModel, dag: DagModel): Map<string, GroupDefaults> {
+function mergeGroupDefaults(dag: DagModel): Map<string, GroupDefaults> {
   const own = new Map<string, GroupDefaults>();
   for (const group of dag.groups) {
-    const argument = groupCall(file, group)?.keywords['default_args'];
-    if (!argument) continue;
-    const entries = argument.value.entries;
-    if (!entries || argument.value.text.includes('**')) {
-      own.set(group.groupId, { entries: new Map(), unknown: true });
-      continue;
-    }
+    const defaults = group.defaultArgs;
+    if (!defaults) continue;
+    // Entries the model read are used even when others could not be read (`**other`); those others are unknown.
+    const entries = defaults.entries;
     own.set(group.groupId, {
       entries: new Map(Object.keys(entries).map((name) => [name, { argument: entries[name]!, group: group.groupId }])),
-      unknown: false,
+      unknown: defaults.form === 'unknown' || defaults.dynamic,
     });
   }
   const merged = new Map<string, GroupDefaults>();
@@ -83,18 +79,4 @@ function mergeGroupDefaults(file: FileModel, dag: DagModel): Map<string, GroupDe
     if (result.unknown || result.entries.size > 0) merged.set(group.groupId, result);
   }
   return merged;
-}
-
-/** The `TaskGroup(...)` call, or for a `@task_group` function the decorator's call above its definition. */
-function groupCall(file: FileModel, group: GroupModel): CallFact | undefined {
-  const direct = callAt(file, group.range);
-  if (direct && !direct.qualifiedName?.startsWith('airflow') && direct.calleeText !== 'TaskGroup') {
-    const definition = file.functions.find((fn) => fn.name === direct.calleeText);
-    if (definition) {
-      return file.calls.find((call) => /(^|\.)task_group$/.test(call.calleeText)
-        && call.range.end.line < definition.nameRange.start.line
-        && call.range.start.line >= definition.nameRange.start.line - 8);
-    }
-  }
-  return direct;
 }
