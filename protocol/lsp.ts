@@ -55,12 +55,15 @@ export interface GraphEdge {
   inCycle: boolean;
 }
 
+/** A TaskGroup as the panel draws it (its `default_args` reach the panel through the task details). */
+export type GraphGroup = Omit<GroupModel, 'defaultArgs'>;
+
 export interface GraphDag {
   dagId: string | null;
   range: Range;
   tasks: GraphTask[];
   edges: GraphEdge[];
-  groups: GroupModel[];
+  groups: GraphGroup[];
   dynamic: DynamicNote[];
 }
 

@@ -3,8 +3,8 @@
  * with nested TaskGroups, and generated DAGs of any size shaped like real pipelines (parallel
  * extract → transform → load chains that fan in to shared steps).
  */
-import type { GraphDag, GraphSnapshot, GraphTask } from '../../protocol/lsp';
-import type { GroupModel, Range, TaskKind } from '../../server/src/analyzer/model';
+import type { GraphDag, GraphGroup, GraphSnapshot, GraphTask } from '../../protocol/lsp';
+import type { Range, TaskKind } from '../../server/src/analyzer/model';
 
 function lineRange(line: number, length = 40): Range {
   return { start: { line, character: 4 }, end: { line, character: 4 + length } };
@@ -27,16 +27,16 @@ export function task(taskId: string, operator: string, kind: TaskKind, extra: Pa
   };
 }
 
-export function group(groupId: string, parent: string | null = null): GroupModel {
+export function group(groupId: string, parent: string | null = null): GraphGroup {
   const local = groupId.split('.').pop()!;
-  return { groupId, localGroupId: local, parent, range: lineRange(nextLine++), prefixGroupId: true, defaultArgs: null };
+  return { groupId, localGroupId: local, parent, range: lineRange(nextLine++), prefixGroupId: true };
 }
 
 export function snapshotOf(dags: GraphDag[], version = 1, parseOk = true): GraphSnapshot {
   return { uri: 'file:///work/dags/example.py', version, parseOk, dags };
 }
 
-function dag(dagId: string, tasks: GraphTask[], edges: Array<[string, string, string?]>, groups: GroupModel[] = []): GraphDag {
+function dag(dagId: string, tasks: GraphTask[], edges: Array<[string, string, string?]>, groups: GraphGroup[] = []): GraphDag {
   return {
     dagId,
     range: lineRange(1),

@@ -44,7 +44,7 @@ function toGraphDag(dag: DagModel, findings: readonly Finding[]): GraphDag {
       kind: edge.kind,
       inCycle: onCycle[index],
     })),
-    groups: dag.groups,
+    groups: dag.groups.map(({ groupId, localGroupId, parent, range, prefixGroupId }) => ({ groupId, localGroupId, parent, range, prefixGroupId })),
     dynamic: dag.dynamic,
   };
 }

@@ -1,5 +1,4 @@
-import type { DiagnosticSeverityName, GraphDag, GraphTask } from '../../../protocol/lsp';
-import type { GroupModel } from '../analyzer/model';
+import type { DiagnosticSeverityName, GraphDag, GraphGroup, GraphTask } from '../../../protocol/lsp';
 
 /**
  * What the panel shows of one DAG once collapsed TaskGroups and the lineage filter are applied: the
@@ -24,7 +23,7 @@ export interface GroupNode {
   kind: 'group';
   /** `g:` + group id. */
   id: string;
-  group: GroupModel;
+  group: GraphGroup;
   collapsed: boolean;
   parent: string | null;
   /** Tasks inside, nested groups included. */
@@ -126,7 +125,7 @@ export function taskLabel(task: GraphTask): string {
 }
 
 /** The label a group shows: its own id within its parent, which is what the author wrote. */
-export function groupTitle(group: GroupModel): string {
+export function groupTitle(group: GraphGroup): string {
   return group.localGroupId || group.groupId;
 }
 
@@ -154,7 +153,7 @@ export function defaultCollapsedGroups(dag: GraphDag): Set<string> {
 }
 
 /** The chain of known group ids from `groupId` outwards, stopping at unknown ids and at loops. */
-function ancestry(groupId: string | null, groups: Map<string, GroupModel>): string[] {
+function ancestry(groupId: string | null, groups: Map<string, GraphGroup>): string[] {
   const chain: string[] = [];
   let current = groupId;
   while (current !== null && groups.has(current) && !chain.includes(current)) {

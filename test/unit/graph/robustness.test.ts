@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { GraphDag } from '../../../protocol/lsp';
-import type { GroupModel } from '../../../server/src/analyzer/model';
+import type { GraphDag, GraphGroup } from '../../../protocol/lsp';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { fastLayout, layoutGraph, type ElkEngine } from '../../../server/src/graph/layout';
 import { renderGraphDocument } from '../../../server/src/graph/svg';
@@ -21,7 +20,7 @@ const NAMES = ['a', 'b', 'g', 'g.a', 'g.h', 'h', '', 'x<y>', 'é', 'g.g', 'a.b.c
 /** A DAG as a half-written file might give: unknown parents, group loops, edges to nowhere, odd ids. */
 function damagedDag(next: () => number): GraphDag {
   const pick = (): string => NAMES[Math.floor(next() * NAMES.length)];
-  const groups: GroupModel[] = Array.from({ length: Math.floor(next() * 5) }, () => ({ ...group(pick()), parent: next() < 0.5 ? pick() : null }));
+  const groups: GraphGroup[] = Array.from({ length: Math.floor(next() * 5) }, () => ({ ...group(pick()), parent: next() < 0.5 ? pick() : null }));
   const tasks = Array.from({ length: Math.floor(next() * 12) }, () => task(pick(), pick(), 'operator', { group: next() < 0.6 ? pick() : null, mapped: next() < 0.2 }));
   const edges = Array.from({ length: Math.floor(next() * 20) }, () => ({ from: pick(), to: pick(), label: next() < 0.3 ? pick() : null, kind: 'explicit' as const, inCycle: next() < 0.2 }));
   return { dagId: next() < 0.2 ? null : pick(), range: task('r', 'r', 'operator').range, tasks, edges, groups, dynamic: [] };
