@@ -1,4 +1,5 @@
-import type { AssignmentFact, CallFact, CodeScope, ExprValue, KeywordArgument, Range } from './model';
+import type { AssignmentFact, CallFact, CodeScope, ExprValue, KeywordArgument } from './model';
+import { shiftLines } from './compactRange';
 import { detached } from './detached';
 import { detachExpression, detachKeywords, newArgumentRecord } from './expressions';
 
@@ -114,13 +115,9 @@ function forgetLeastRecentlyUsed(): void {
   }
 }
 
-function moveRange(range: Range, lines: number): Range {
-  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
-}
-
 /** An expression's facts moved down `lines` lines; `resolvedFrom` points at a constant elsewhere and stays. */
 function moveExpression(value: ExprValue, lines: number): ExprValue {
-  const moved: ExprValue = { ...value, range: moveRange(value.range, lines) };
+  const moved: ExprValue = { ...value, range: shiftLines(value.range, lines) };
   if (value.entries) moved.entries = moveKeywords(value.entries, lines);
   if (value.items) moved.items = value.items.map((item) => moveExpression(item, lines));
   return moved;
@@ -130,7 +127,7 @@ function moveKeywords(keywords: Record<string, KeywordArgument>, lines: number):
   const moved = newArgumentRecord();
   for (const name in keywords) {
     const argument = keywords[name]!;
-    moved[name] = { name: argument.name, range: moveRange(argument.range, lines), nameRange: moveRange(argument.nameRange, lines), value: moveExpression(argument.value, lines) };
+    moved[name] = { name: argument.name, range: shiftLines(argument.range, lines), nameRange: shiftLines(argument.nameRange, lines), value: moveExpression(argument.value, lines) };
   }
   return moved;
 }
@@ -141,11 +138,11 @@ function moveFacts(facts: StatementFacts, lines: number): StatementFacts {
     usedIn: 0,
     calls: facts.calls.map((call) => ({
       ...call,
-      range: moveRange(call.range, lines),
+      range: shiftLines(call.range, lines),
       positional: call.positional.map((value) => moveExpression(value, lines)),
       keywords: moveKeywords(call.keywords, lines),
     })),
-    assignments: facts.assignments.map((assignment) => ({ ...assignment, range: moveRange(assignment.range, lines), value: moveExpression(assignment.value, lines) })),
+    assignments: facts.assignments.map((assignment) => ({ ...assignment, range: shiftLines(assignment.range, lines), value: moveExpression(assignment.value, lines) })),
   };
 }
 

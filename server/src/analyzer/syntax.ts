@@ -1,6 +1,7 @@
 import type { Language, Tree } from './parser';
 import { detached } from './detached';
 import { walkTree } from './treeWalk';
+import { CompactRange } from './compactRange';
 import type { KeywordArgument, Position, Range } from './model';
 
 /**
@@ -821,7 +822,11 @@ export class LineIndex {
   }
 
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end < start ? start : end) };
+    const from = start < 0 ? 0 : start > this.length ? this.length : start;
+    const to = end < from ? from : end > this.length ? this.length : end;
+    const startLine = this.lineOfClamped(from);
+    const endLine = this.lineOfClamped(to);
+    return new CompactRange(startLine, from - this.lineStarts[startLine]!, endLine, to - this.lineStarts[endLine]!);
   }
 
   of(node: Syn): Range {
