@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { SERVER_NODE_OPTIONS } from '../../../protocol/serverProcess';
 
 /** The bundled server, built on demand when a test runs before `npm run build`. */
 export function serverBundle(): string {
@@ -37,9 +38,10 @@ export class TestLspClient {
   private constructor(readonly process: ChildProcess, readonly connection: MessageConnection) {}
 
   static async start(options: StartOptions = {}): Promise<TestLspClient> {
-    // DAGSTUDIO_SERVER_NODE_ARGS passes flags to the server's node (for example `--cpu-prof` to profile a benchmark).
+    // The server runs with the options the extension gives it; DAGSTUDIO_SERVER_NODE_ARGS adds more (for
+    // example `--cpu-prof` to profile a benchmark).
     const nodeArgs = (process.env['DAGSTUDIO_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, ...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr!.on('data', () => undefined);
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestLspClient(child, connection);
