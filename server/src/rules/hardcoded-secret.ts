@@ -1,3 +1,4 @@
+import { detached } from '../analyzer/detached';
 import type { ExprValue } from '../analyzer/model';
 import type { Rule } from './rule';
 import { forEachValueWrittenBy, forEachWritingFact, literalString, normalizedName, rangeKey, type WritingFact } from './support/expressions';
@@ -88,10 +89,24 @@ interface Secret {
   args: Record<string, string>;
 }
 
+/**
+ * Names already classified: a file writes the same few argument and key names thousands of times, and a
+ * first analysis asks about each of them. Bounded, since names are whatever the user types.
+ */
+const secretNames = new Map<string, boolean>();
+const MAX_SECRET_NAMES = 4096;
+
 /** Whether a name is one a secret is stored under (asked only for facts not seen before). */
 function isSecretName(name: string): boolean {
-  const lower = normalizedName(name);
-  return lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    const lower = normalizedName(name);
+    secret = lower === 'authorization' || lower === 'proxy_authorization' || (SECRET_NAME.test(lower) && !REFERENCE_NAME.test(lower));
+    if (secretNames.size >= MAX_SECRET_NAMES) secretNames.clear();
+    // A copy: a slice of the document would keep this version of it alive.
+    secretNames.set(detached(name), secret);
+  }
+  return secret;
 }
 
 /** The secrets a call or assignment writes: a function of the fact alone, so worked out once per fact. */
