@@ -1,5 +1,5 @@
 import type { DagModel, DefaultArgs, KeywordArgument, TaskModel } from '../analyzer/model';
-import type { Fix, RuleContext, Rule } from './rule';
+import type { Fix, RelatedLocation, RuleContext, Rule } from './rule';
 import { dagReportRange, insertDagKeyword } from './support/dag-ranges';
 import { durationExpression, insertDictEntries } from './support/dict-entries';
 import { textOf } from './support/edits';
@@ -7,7 +7,7 @@ import { rangeKey } from './support/expressions';
 import { groupDefaults } from './support/group-defaults';
 import { pointRange } from './text';
 
-/** How many tasks a DAG-level finding links to; more would bury the list. */
+/** How many tasks (or TaskGroups) a finding links to; more would bury the list. */
 const MAX_RELATED_TASKS = 20;
 
 export const missingRetries: Rule = {
@@ -92,9 +92,13 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
     if (!ownArgument && groupRetries) {
       const fromGroup = retriesValue(groupRetries.argument);
       if (fromGroup === 0) {
-        report(context, reportedRanges, { messageId: 'zeroInGroup', args: { group: groupRetries.group }, range: groupRetries.argument.range });
+        report(context, reportedRanges, {
+          messageId: 'zeroInGroup', args: { group: groupRetries.group }, range: groupRetries.argument.range, related: groupsSharing(context, groupRetries.argument),
+        });
       } else if (!task.args['retry_delay'] && !groupDelay && !defaultDelay && !defaultsUnknown) {
-        report(context, reportedRanges, { messageId: 'groupDelayMissing', args: { group: groupRetries.group }, range: groupRetries.argument.range });
+        report(context, reportedRanges, {
+          messageId: 'groupDelayMissing', args: { group: groupRetries.group }, range: groupRetries.argument.range, related: groupsSharing(context, groupRetries.argument),
+        });
       }
       continue;
     }
@@ -146,6 +150,24 @@ function checkDag(context: RuleContext, dag: DagModel, reportedRanges: Set<strin
 }
 
 /** Reports once per range: a `default_args` variable shared by several DAGs is one problem, not several. */
+/**
+ * When a TaskGroup's `retries` entry sits in a module-level variable, the TaskGroups of the file that take
+ * their `default_args` from it: the finding is at the variable, and one variable may serve several groups.
+ */
+function groupsSharing(context: RuleContext, entry: KeywordArgument): RelatedLocation[] {
+  const key = rangeKey(entry.range);
+  const related: RelatedLocation[] = [];
+  for (const dag of context.file.dags) {
+    for (const group of dag.groups) {
+      const defaults = group.defaultArgs;
+      const retries = defaults?.variable ? defaults.entries['retries'] : undefined;
+      if (!retries || rangeKey(retries.range) !== key) continue;
+      if (related.length < MAX_RELATED_TASKS) related.push({ message: `TaskGroup "${group.groupId}" takes its default_args from ${defaults!.variable}`, range: group.range });
+    }
+  }
+  return related;
+}
+
 function report(context: RuleContext, reportedRanges: Set<string>, finding: Parameters<RuleContext['report']>[0]): void {
   const key = `${finding.messageId}@${rangeKey(finding.range)}`;
   if (reportedRanges.has(key)) return;
