@@ -5,7 +5,7 @@ import { detached, internedName } from './detached';
 import type { ExpressionReader } from './expressions';
 import { newArgumentRecord, numberLiteral, stringLiteral } from './expressions';
 import { classify, shortName, type AirflowConstruct } from './names';
-import { replacementsIn, type Syn } from './syntax';
+import { replacementsIn, startingAt, type Syn } from './syntax';
 
 /**
  * Builds the DAG model by evaluating the module abstractly: statements run in order over a small
@@ -1184,7 +1184,7 @@ class DagModelBuilder {
     if (!nameNode || nameNode.type !== 'identifier' || !body) return;
     const fn: FunctionValue = {
       name: this.text(nameNode),
-      definition: decorators.length ? definition.startingAt(decorators[0]!.start) : definition,
+      definition: decorators.length ? startingAt(definition, decorators[0]!.start) : definition,
       parameters: definition.children.find((child) => child.type === 'parameters') ?? null,
       body,
       closure: scope,

@@ -1,7 +1,7 @@
 import type { ExprKind, ExprValue, KeywordArgument } from './model';
 import { qualify, type ImportTable } from './names';
 import { detached } from './detached';
-import { replacementsIn, type LineIndex, type Syn } from './syntax';
+import { keywordMemoOf, replacementsIn, setKeywordMemo, type LineIndex, type Syn } from './syntax';
 
 /** Beyond this depth nested literals are described by kind and text only. */
 const MAX_VALUE_DEPTH = 12;
@@ -259,11 +259,11 @@ export class ExpressionReader {
     if (depth > 0) return this.readKeywords(argumentList, depth);
     const line = this.lines.lineOf(argumentList.start);
     const context = this.context;
-    const memo = argumentList.keywordMemo;
+    const memo = keywordMemoOf(argumentList);
     if (memo !== undefined && memo.line === line && memo.context === context) return memo.keywords;
     const keywords = this.readKeywords(argumentList, 0);
     if (this.detachKept) detachKeywords(keywords);
-    argumentList.keywordMemo = { keywords, line, context };
+    setKeywordMemo(argumentList, { keywords, line, context });
     return keywords;
   }
 

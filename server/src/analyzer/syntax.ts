@@ -5,16 +5,6 @@ import { CompactRange } from './compactRange';
 import type { KeywordArgument, Position, Range } from './model';
 
 /**
- * Where a statement copy sits in the document. The offsets of a statement's nodes are kept relative to
- * its anchor, so moving the statement (text was typed above it) is one write, not a walk over every node:
- * after a keystroke half the file moves, and touching each of its nodes cost more than the rest of the
- * syntax copy.
- */
-interface Anchor {
-  base: number;
-}
-
-/**
  * Keyword arguments read from an argument list, with what they depend on besides its text: the line
  * it starts on (their ranges) and the reader context (imports and constants they resolve through).
  */
@@ -23,9 +13,6 @@ export interface KeywordMemo {
   line: number;
   context: string;
 }
-
-/** The anchor of nodes outside any cached statement: it never moves. */
-const DOCUMENT_ANCHOR: Anchor = { base: 0 };
 
 /**
  * A compact, plain-JavaScript copy of the parts of the tree-sitter tree the analyzer reads.
@@ -38,13 +25,20 @@ const DOCUMENT_ANCHOR: Anchor = { base: 0 };
  * text); f-strings keep their interpolations. Comments and syntax errors are collected on the side.
  *
  * Statements are cached by their text: after a keystroke, only the statements whose text changed are
- * copied again, and those that merely moved are moved by their anchor (see {@link Anchor}), which keeps
- * re-analysis of a 2,000-task file within an editor's latency budget.
+ * copied again, and those that merely moved are shifted, which keeps re-analysis of a 2,000-task file
+ * within an editor's latency budget.
+ *
+ * Nodes are plain object literals made in one place ({@link newSyn}), not class instances: the engine
+ * learns that the objects made at an object literal live long and then allocates them straight in the
+ * old generation, while class instances always start young. A first analysis keeps nearly every node,
+ * so as instances each was copied twice by the young-generation collector, which was most of what a
+ * first analysis spent collecting garbage.
  */
-export class Syn {
+export interface Syn {
   type: string;
-  private relativeStart: number;
-  private relativeEnd: number;
+  /** Offset in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
+  start: number;
+  end: number;
   children: Syn[];
   /** Anonymous operator and keyword tokens directly under this node, in order (`>>`, `not`, `in`). */
   ops: string[] | undefined;
@@ -56,104 +50,64 @@ export class Syn {
   contentKey: string | undefined;
   /** Statement cache bookkeeping: the lowering that last placed this statement copy in its tree. */
   placedIn: number;
-  /** What the offsets are relative to: the statement's own anchor for a cached statement, else its enclosing one. */
-  readonly anchor: Anchor;
   /**
-   * What one type of node alone has, read and written as `opStarts` (ERROR nodes), `layout` (blocks)
-   * or `keywordMemo` (argument lists): one field instead of three on every node. A 2,000-task file has
-   * 39,000 nodes, all kept as long as the statement cache keeps them.
+   * What one type of node alone has (see {@link opStartsOf}, {@link layoutOf}, {@link keywordMemoOf}):
+   * one field instead of three on every node. A 2,000-task file has 39,000 nodes, all kept as long as
+   * the statement cache keeps them.
    */
-  private typeSpecific: number[] | KeywordMemo | undefined;
+  typeSpecific: number[] | KeywordMemo | undefined;
+}
 
-  // Every node gets the same fields in the same order, so the engine sees one object shape: the analyzer
-  // reads nodes in its hottest loops, and mixed shapes make each of those reads slower.
-  constructor(type: string, start: number, end: number, children: Syn[], anchor: Anchor) {
-    this.type = type;
-    this.relativeStart = start - anchor.base;
-    this.relativeEnd = end - anchor.base;
-    this.children = children;
-    this.ops = undefined;
-    this.contentKey = undefined;
-    this.placedIn = 0;
-    this.anchor = anchor;
-    this.typeSpecific = undefined;
-  }
+/**
+ * A new node. Every node is made here, so they all come from one object literal: one shape for the
+ * analyzer's hottest loops, and one allocation site for the engine to learn they live long.
+ */
+function newSyn(type: string, start: number, end: number, children: Syn[]): Syn {
+  return { type, start, end, children, ops: undefined, contentKey: undefined, placedIn: 0, typeSpecific: undefined };
+}
 
-  /**
-   * For ERROR nodes: where each of `ops` starts (document offsets: statements with errors are never
-   * cached, so they never move).
-   */
-  get opStarts(): number[] | undefined {
-    return this.type === 'ERROR' ? (this.typeSpecific as number[] | undefined) : undefined;
-  }
+/**
+ * For ERROR nodes: where each of `ops` starts (document offsets: statements with errors are never
+ * cached, so they never move).
+ */
+function opStartsOf(syn: Syn): number[] | undefined {
+  return syn.type === 'ERROR' ? (syn.typeSpecific as number[] | undefined) : undefined;
+}
 
-  set opStarts(starts: number[] | undefined) {
-    if (this.type === 'ERROR') this.typeSpecific = starts;
-  }
+/**
+ * Statement cache bookkeeping, for blocks inside cached statements: where each child starts, relative
+ * to the block. A statement copy nested in the block may have been moved elsewhere since; this says
+ * where it belongs here.
+ */
+function layoutOf(syn: Syn): number[] | undefined {
+  return syn.type === 'block' ? (syn.typeSpecific as number[] | undefined) : undefined;
+}
 
-  /**
-   * Statement cache bookkeeping, for blocks inside cached statements: where each child starts, relative
-   * to the block. A statement copy nested in the block may have been moved elsewhere since; this says
-   * where it belongs here.
-   */
-  get layout(): number[] | undefined {
-    return this.type === 'block' ? (this.typeSpecific as number[] | undefined) : undefined;
-  }
+/** For argument lists: the keyword arguments read last time, kept with the node (see `ExpressionReader.keywords`). */
+export function keywordMemoOf(argumentList: Syn): KeywordMemo | undefined {
+  return argumentList.type === 'argument_list' ? (argumentList.typeSpecific as KeywordMemo | undefined) : undefined;
+}
 
-  set layout(layout: number[] | undefined) {
-    if (this.type === 'block') this.typeSpecific = layout;
-  }
+export function setKeywordMemo(argumentList: Syn, memo: KeywordMemo): void {
+  if (argumentList.type === 'argument_list') argumentList.typeSpecific = memo;
+}
 
-  /** For argument lists: the keyword arguments read last time, kept with the node (see `ExpressionReader.keywords`). */
-  get keywordMemo(): KeywordMemo | undefined {
-    return this.type === 'argument_list' ? (this.typeSpecific as KeywordMemo | undefined) : undefined;
-  }
+/** A copy of `syn` alone (no children yet), `delta` further into the document. */
+function shiftedCopy(syn: Syn, delta: number): Syn {
+  const copy = newSyn(syn.type, syn.start + delta, syn.end + delta, NO_CHILDREN);
+  copy.ops = syn.ops;
+  copy.contentKey = syn.contentKey;
+  // Error starts and block layouts go with the copy; the keyword memo is read afresh for it.
+  if (syn.type !== 'argument_list') copy.typeSpecific = syn.typeSpecific;
+  return copy;
+}
 
-  set keywordMemo(memo: KeywordMemo | undefined) {
-    if (this.type === 'argument_list') this.typeSpecific = memo;
-  }
-
-  /** Offset in UTF-16 code units into the document text, as tree-sitter reports them for JS strings. */
-  get start(): number {
-    return this.relativeStart + this.anchor.base;
-  }
-
-  set start(offset: number) {
-    this.relativeStart = offset - this.anchor.base;
-  }
-
-  get end(): number {
-    return this.relativeEnd + this.anchor.base;
-  }
-
-  set end(offset: number) {
-    this.relativeEnd = offset - this.anchor.base;
-  }
-
-  /** A copy of this node alone (no children yet) for another anchor, at the same relative place. */
-  copyFor(anchor: Anchor): Syn {
-    const copy = new Syn(this.type, 0, 0, NO_CHILDREN, anchor);
-    copy.relativeStart = this.relativeStart;
-    copy.relativeEnd = this.relativeEnd;
-    copy.ops = this.ops;
-    copy.contentKey = this.contentKey;
-    // Error starts and block layouts go with the copy; the keyword memo is read afresh for it.
-    if (this.type !== 'argument_list') copy.typeSpecific = this.typeSpecific;
-    return copy;
-  }
-
-  /** The same node (sharing its children) starting at `start` instead: a definition with its decorators. */
-  startingAt(start: number): Syn {
-    const copy = this.copyFor(this.anchor);
-    copy.children = this.children;
-    copy.start = start;
-    return copy;
-  }
-
-  /** The document-level view (tests compare copies this way; the bookkeeping fields differ by design). */
-  toJSON(): object {
-    return { type: this.type, start: this.start, end: this.end, children: this.children, ops: this.ops, opStarts: this.opStarts, contentKey: this.contentKey };
-  }
+/** The same node (sharing its children) starting at `start` instead: a definition with its decorators. */
+export function startingAt(syn: Syn, start: number): Syn {
+  const copy = shiftedCopy(syn, 0);
+  copy.children = syn.children;
+  copy.start = start;
+  return copy;
 }
 
 export interface RawComment {
@@ -194,12 +148,12 @@ const MAX_CACHE_CHARS = 6 * 1024 * 1024;
 
 /**
  * A cached statement. Its copies are recycled: each copy appears at most once in a lowered tree, and
- * when the statement moved (text was inserted or deleted before it) a copy's anchor is moved instead of
- * copying the subtree again. The same line of code repeated in a file (`a >> b` in
+ * when the statement moved (text was inserted or deleted before it) a copy's nodes are shifted instead
+ * of copying the subtree again. The same line of code repeated in a file (`a >> b` in
  * every TaskGroup) gets one copy per occurrence.
  */
 interface CacheEntry {
-  /** The statement's content key (see {@link Syn.contentKey}); the cache itself is keyed by its text. */
+  /** The statement's content key (see `Syn.contentKey`); the cache itself is keyed by its text. */
   key: string;
   type: string;
   column: number;
@@ -319,46 +273,70 @@ function isFString(text: string, start: number): boolean {
 }
 
 /**
- * A deep copy of the cached statement `statement` placed at `start`, with its own anchor (nested
- * statements are copied too, each with its own; they belong to the copy).
+ * A deep copy of the cached statement `statement` placed at `start` (nested statements are copied too;
+ * they belong to the copy).
  */
 function copyStatement(statement: Syn, start: number, depth = 0): Syn {
-  const anchor: Anchor = { base: start - (statement.start - statement.anchor.base) };
-  return copyNodes(statement, anchor, depth);
+  return copyNodes(statement, start - statement.start, depth);
 }
 
-function copyNodes(syn: Syn, anchor: Anchor, depth: number): Syn {
-  const copy = syn.copyFor(anchor);
-  const layout = syn.layout;
-  const count = syn.children.length;
-  if (depth < MAX_SYNTAX_DEPTH && count > 0) {
-    const children = new Array<Syn>(count);
-    for (let i = 0; i < count; i++) {
-      const child = syn.children[i]!;
-      // A nested statement copy may sit elsewhere by now: its place comes from the block's layout.
-      children[i] = child.contentKey !== undefined && layout
-        ? copyStatement(child, copy.start + layout[i]!, depth + 1)
-        : copyNodes(child, anchor, depth + 1);
+function copyNodes(syn: Syn, delta: number, depth: number): Syn {
+  const copy = shiftedCopy(syn, delta);
+  const from = syn.children;
+  if (depth < MAX_SYNTAX_DEPTH && from.length > 0) {
+    const layout = layoutOf(syn);
+    const at = copy.start;
+    const next = depth + 1;
+    // Array literals for the common lengths (see `smallArray`).
+    switch (from.length) {
+      case 1: copy.children = [copyChild(from, 0, layout, at, delta, next)]; break;
+      case 2: copy.children = [copyChild(from, 0, layout, at, delta, next), copyChild(from, 1, layout, at, delta, next)]; break;
+      case 3: copy.children = [copyChild(from, 0, layout, at, delta, next), copyChild(from, 1, layout, at, delta, next), copyChild(from, 2, layout, at, delta, next)]; break;
+      default: copy.children = from.map((_, i) => copyChild(from, i, layout, at, delta, next));
     }
-    copy.children = children;
   }
   return copy;
 }
 
-/**
- * Moves the cached statement `statement` to `start` (its nodes follow its anchor) and puts each nested
- * statement copy where its block's layout says, copying it instead when this lowering already placed it
- * elsewhere.
- */
-function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): boolean {
-  statement.anchor.base += start - statement.start;
-  return placeNestedStatements(statement, lowering, depth);
+function copyChild(children: Syn[], i: number, layout: number[] | undefined, parentStart: number, delta: number, depth: number): Syn {
+  const child = children[i]!;
+  // A nested statement copy may sit elsewhere by now: its place comes from the block's layout.
+  return child.contentKey !== undefined && layout
+    ? copyStatement(child, parentStart + layout[i]!, depth)
+    : copyNodes(child, delta, depth);
 }
 
-/** Returns whether a nested statement copy had to be replaced somewhere inside `syn` (see {@link replacementsIn}). */
-function placeNestedStatements(syn: Syn, lowering: number, depth: number): boolean {
+/**
+ * `items[from..]` as a new array. Most nodes have one to three children; arrays of these lengths are
+ * made by array literals, which the engine allocates straight in the old generation once it sees that
+ * they live long (as for {@link newSyn}), where `slice` always allocates young.
+ */
+function smallArray<T>(items: T[], from: number): T[] {
+  switch (items.length - from) {
+    case 1: return [items[from]!];
+    case 2: return [items[from]!, items[from + 1]!];
+    case 3: return [items[from]!, items[from + 1]!, items[from + 2]!];
+    default: return items.slice(from);
+  }
+}
+
+/**
+ * Moves the cached statement `statement` to `start`: shifts its nodes, and puts each nested statement
+ * copy where its block's layout says, copying it instead when this lowering already placed it elsewhere.
+ */
+function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): boolean {
+  return shiftAndPlace(statement, start - statement.start, lowering, depth);
+}
+
+/**
+ * Shifts `syn` and the nodes under it by `delta` and places its nested statement copies (when `delta` is
+ * 0, only these are visited). Returns whether one had to be replaced (see {@link replacementsIn}).
+ */
+function shiftAndPlace(syn: Syn, delta: number, lowering: number, depth: number): boolean {
+  syn.start += delta;
+  syn.end += delta;
   if (depth >= MAX_SYNTAX_DEPTH) return false;
-  const layout = syn.layout;
+  const layout = layoutOf(syn);
   const children = syn.children;
   let replaced = false;
   for (let i = 0; i < children.length; i++) {
@@ -372,8 +350,11 @@ function placeNestedStatements(syn: Syn, lowering: number, depth: number): boole
         replaced = true;
       }
       children[i]!.placedIn = lowering;
-    } else if (child.children.length > 0 && holdsBlocks(child.type)) {
-      if (placeNestedStatements(child, lowering, depth + 1)) replaced = true;
+    } else if (child.children.length === 0) {
+      child.start += delta;
+      child.end += delta;
+    } else if (delta !== 0 || holdsBlocks(child.type)) {
+      if (shiftAndPlace(child, delta, lowering, depth + 1)) replaced = true;
     }
   }
   if (replaced) replacements.set(syn, (replacements.get(syn) ?? 0) + 1);
@@ -442,7 +423,7 @@ function textOfKey(key: string): string {
 /** Remembers where the statements of a block inside a cached statement start, relative to the block. */
 function recordLayout(block: Syn): void {
   if (!block.children.some((child) => child.contentKey !== undefined)) return;
-  block.layout = block.children.map((child) => child.start - block.start);
+  block.typeSpecific = block.children.map((child) => child.start - block.start);
 }
 
 /** Node types that can hold blocks (and so nested statement copies) somewhere below them. */
@@ -499,8 +480,6 @@ interface Frame {
   firstChild: number;
   /** The `TypeFlag`s of the node's type. */
   flags: number;
-  /** The anchor of the nodes made under this one. */
-  anchor: Anchor;
   statement: OpenStatement | null;
   inErrorNode: boolean;
   inString: boolean;
@@ -519,7 +498,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const { types, named, flags } = tablesFor(tree.language);
   const comments: RawComment[] = [];
   const errors: RawSyntaxError[] = [];
-  const root = new Syn('module', 0, text.length, [], DOCUMENT_ANCHOR);
+  const root = newSyn('module', 0, text.length, []);
   const rootIsError = tree.rootNode.type === 'ERROR';
   // Missing tokens only exist in trees with errors; skipping the check saves a wasm call per token.
   const mayHaveMissing = tree.rootNode.hasError;
@@ -527,7 +506,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const cursor = walkTree(tree);
   // A stack of frames reused from node to node (the innermost open node at `frames[depth]`): one object
   // per nesting level rather than one per node.
-  const frames: Frame[] = [{ syn: root, firstChild: 0, flags: TypeFlag.HoldsStatements, anchor: DOCUMENT_ANCHOR, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
+  const frames: Frame[] = [{ syn: root, firstChild: 0, flags: TypeFlag.HoldsStatements, statement: null, inErrorNode: false, inString: false, startPending: false, endPending: false, lastChildEnd: -1 }];
   let depth = 0;
   // The children of the open nodes, innermost last. A node gets an array of exactly its children when it
   // closes: arrays grown by pushing start with room for 17, and most nodes have one to three children,
@@ -535,21 +514,20 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
   const pendingChildren: Syn[] = [];
   const closeFrame = (frame: Frame) => {
     if (pendingChildren.length > frame.firstChild) {
-      frame.syn.children = pendingChildren.slice(frame.firstChild);
+      frame.syn.children = smallArray(pendingChildren, frame.firstChild);
       pendingChildren.length = frame.firstChild;
     }
   };
-  const pushFrame = (syn: Syn, typeFlags: number, anchor: Anchor, statement: OpenStatement | null, inErrorNode: boolean, inString: boolean, pending: boolean) => {
+  const pushFrame = (syn: Syn, typeFlags: number, statement: OpenStatement | null, inErrorNode: boolean, inString: boolean, pending: boolean) => {
     depth++;
     const frame = frames[depth];
     if (frame === undefined) {
-      frames.push({ syn, firstChild: pendingChildren.length, flags: typeFlags, anchor, statement, inErrorNode, inString, startPending: pending, endPending: pending, lastChildEnd: -1 });
+      frames.push({ syn, firstChild: pendingChildren.length, flags: typeFlags, statement, inErrorNode, inString, startPending: pending, endPending: pending, lastChildEnd: -1 });
       return;
     }
     frame.syn = syn;
     frame.firstChild = pendingChildren.length;
     frame.flags = typeFlags;
-    frame.anchor = anchor;
     frame.statement = statement;
     frame.inErrorNode = inErrorNode;
     frame.inString = inString;
@@ -598,7 +576,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
         if (parent.startPending) settleStart(cursor.startIndex());
         if (parent.inErrorNode) {
           (parent.syn.ops ??= []).push(type);
-          (parent.syn.opStarts ??= []).push(cursor.startIndex());
+          ((parent.syn.typeSpecific ??= []) as number[]).push(cursor.startIndex());
         } else if (parent.flags & TypeFlag.KeepsOperators) {
           (parent.syn.ops ??= []).push(type);
         }
@@ -616,10 +594,10 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
       } else if (parent.inString && type !== 'interpolation') {
         // String pieces: the value is read from the text.
       } else if (derivesRanges && typeFlags & TypeFlag.RangeFromChildren && !(parent.flags & TypeFlag.HoldsStatements)) {
-        const syn = new Syn(type, -1, -1, NO_CHILDREN, parent.anchor);
+        const syn = newSyn(type, -1, -1, NO_CHILDREN);
         pendingChildren.push(syn);
         if (depth + 1 < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
-          pushFrame(syn, typeFlags, parent.anchor, null, false, false, true);
+          pushFrame(syn, typeFlags, null, false, false, true);
           descend = true;
         } else {
           syn.start = cursor.startIndex();
@@ -659,7 +637,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
           if (!reused) {
             // A key of its own: keys outlive this version of the document (see `detached`).
             const key = statementText === null ? null : `${type}\u0000${column}\u0000${detached(statementText)}`;
-            const syn = new Syn(type, start, end, NO_CHILDREN, key ? { base: start } : parent.anchor);
+            const syn = newSyn(type, start, end, NO_CHILDREN);
             if (key) {
               syn.contentKey = key;
               syn.placedIn = lowering;
@@ -675,7 +653,7 @@ export function lowerTree(tree: Tree, text: string, useCache = true): LoweredFil
             if (!isPlainString && !(typeFlags & TypeFlag.Leaf) && depth + 1 < MAX_SYNTAX_DEPTH && cursor.gotoFirstChild()) {
               const statement: OpenStatement | null = key ? { entry: newEntry(syn, key, type, column, lowering), start, hasError: false } : null;
               if (statement) openStatements.push(statement);
-              pushFrame(syn, typeFlags, syn.anchor, statement, isError, type === 'string', false);
+              pushFrame(syn, typeFlags, statement, isError, type === 'string', false);
               descend = true;
             } else {
               parent.lastChildEnd = end;
@@ -746,7 +724,7 @@ function nameUnexpectedToken(errorNode: Syn, errors: RawSyntaxError[], text: str
     if (error.kind !== 'unexpected' || error.start !== errorNode.start || error.end !== errorNode.end) continue;
     if (error.token) return;
     const ops = errorNode.ops ?? [];
-    const starts = errorNode.opStarts ?? [];
+    const starts = opStartsOf(errorNode) ?? [];
     const lineEnd = text.indexOf('\n', errorNode.start);
     const firstLine = text.slice(errorNode.start, lineEnd === -1 || lineEnd > errorNode.end ? errorNode.end : lineEnd).replace(/#.*$/, '').trimEnd();
     if (ops[0] && COMPOUND_KEYWORDS.has(ops[0]) && starts[0] === errorNode.start && !firstLine.endsWith(':')) {

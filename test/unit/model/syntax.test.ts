@@ -85,14 +85,19 @@ test('walking the tree through the runtime directly copies what the public curso
     const tree = parsePython(parser, text);
     try {
       if (tree.rootNode.hasError) withErrors++;
-      const direct = JSON.stringify(lowerTree(tree, text, false));
-      assert.equal(withPublicCursor(() => JSON.stringify(lowerTree(tree, text, false))), direct);
+      const direct = JSON.stringify(lowerTree(tree, text, false), withoutLoweringNumber);
+      assert.equal(withPublicCursor(() => JSON.stringify(lowerTree(tree, text, false), withoutLoweringNumber)), direct);
     } finally {
       tree.delete();
     }
   }
   assert.ok(withErrors > 50, `only ${withErrors} texts with errors`);
 });
+
+/** Each lowering numbers the statements it makes; two lowerings of one text differ only there. */
+function withoutLoweringNumber(key: string, value: unknown): unknown {
+  return key === 'placedIn' ? undefined : value;
+}
 
 test('a line index says an offset is at a position exactly when it computes that position for it', () => {
   const text = 'a = 1\n\n    b = "\u{1F600}x"\r\nc\n';
