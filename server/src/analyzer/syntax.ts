@@ -51,11 +51,11 @@ export interface Syn {
   /** Statement cache bookkeeping: the lowering that last placed this statement copy in its tree. */
   placedIn: number;
   /**
-   * What one type of node alone has (see {@link opStartsOf}, {@link layoutOf}, {@link keywordMemoOf}):
-   * one field instead of three on every node. A 2,000-task file has 39,000 nodes, all kept as long as
-   * the statement cache keeps them.
+   * What one kind of node alone has (see {@link opStartsOf}, {@link layoutOf}, {@link keywordMemoOf},
+   * {@link ownNodesOf}): one field instead of four on every node. A 2,000-task file has 39,000 nodes,
+   * all kept as long as the statement cache keeps them.
    */
-  typeSpecific: number[] | KeywordMemo | undefined;
+  typeSpecific: number[] | KeywordMemo | Syn[] | undefined;
 }
 
 /**
@@ -92,13 +92,22 @@ export function setKeywordMemo(argumentList: Syn, memo: KeywordMemo): void {
   if (argumentList.type === 'argument_list') argumentList.typeSpecific = memo;
 }
 
+/**
+ * Statement cache bookkeeping, for statements: the nodes under the statement that belong to it (not to a
+ * statement nested in it), in the order they were made, so that moving the statement is one loop.
+ */
+function ownNodesOf(statement: Syn): Syn[] | undefined {
+  return statement.contentKey !== undefined ? (statement.typeSpecific as Syn[] | undefined) : undefined;
+}
+
 /** A copy of `syn` alone (no children yet), `delta` further into the document. */
 function shiftedCopy(syn: Syn, delta: number): Syn {
   const copy = newSyn(syn.type, syn.start + delta, syn.end + delta, NO_CHILDREN);
   copy.ops = syn.ops;
   copy.contentKey = syn.contentKey;
-  // Error starts and block layouts go with the copy; the keyword memo is read afresh for it.
-  if (syn.type !== 'argument_list') copy.typeSpecific = syn.typeSpecific;
+  // Error starts and block layouts go with the copy; the keyword memo is read afresh for it, and a
+  // statement's own nodes are the copy's own.
+  if (syn.type !== 'argument_list' && syn.contentKey === undefined) copy.typeSpecific = syn.typeSpecific;
   return copy;
 }
 
@@ -321,20 +330,44 @@ function smallArray<T>(items: T[], from: number): T[] {
 }
 
 /**
- * Moves the cached statement `statement` to `start`: shifts its nodes, and puts each nested statement
- * copy where its block's layout says, copying it instead when this lowering already placed it elsewhere.
+ * Moves the cached statement `statement` to `start`: shifts its own nodes, and puts each nested
+ * statement copy where its block's layout says, copying it instead when this lowering already placed it
+ * elsewhere.
  */
 function moveStatement(statement: Syn, start: number, lowering: number, depth = 0): boolean {
-  return shiftAndPlace(statement, start - statement.start, lowering, depth);
+  const delta = start - statement.start;
+  if (delta !== 0) {
+    statement.start += delta;
+    statement.end += delta;
+    // Listed the first time the statement moves (a first analysis moves none).
+    let ownNodes = ownNodesOf(statement);
+    if (ownNodes === undefined) {
+      ownNodes = [];
+      collectOwnNodes(statement, ownNodes, depth);
+      statement.typeSpecific = ownNodes;
+    }
+    for (let i = 0; i < ownNodes.length; i++) {
+      const node = ownNodes[i]!;
+      node.start += delta;
+      node.end += delta;
+    }
+  }
+  return placeNestedStatements(statement, lowering, depth);
 }
 
-/**
- * Shifts `syn` and the nodes under it by `delta` and places its nested statement copies (when `delta` is
- * 0, only these are visited). Returns whether one had to be replaced (see {@link replacementsIn}).
- */
-function shiftAndPlace(syn: Syn, delta: number, lowering: number, depth: number): boolean {
-  syn.start += delta;
-  syn.end += delta;
+/** Adds the nodes under `syn` to `ownNodes`, except nested statement copies and the nodes under them. */
+function collectOwnNodes(syn: Syn, ownNodes: Syn[], depth: number): void {
+  if (depth >= MAX_SYNTAX_DEPTH) return;
+  const layout = layoutOf(syn);
+  for (const child of syn.children) {
+    if (layout && child.contentKey !== undefined) continue;
+    ownNodes.push(child);
+    if (child.children.length > 0) collectOwnNodes(child, ownNodes, depth + 1);
+  }
+}
+
+/** Returns whether a nested statement copy had to be replaced somewhere inside `syn` (see {@link replacementsIn}). */
+function placeNestedStatements(syn: Syn, lowering: number, depth: number): boolean {
   if (depth >= MAX_SYNTAX_DEPTH) return false;
   const layout = layoutOf(syn);
   const children = syn.children;
@@ -350,11 +383,8 @@ function shiftAndPlace(syn: Syn, delta: number, lowering: number, depth: number)
         replaced = true;
       }
       children[i]!.placedIn = lowering;
-    } else if (child.children.length === 0) {
-      child.start += delta;
-      child.end += delta;
-    } else if (delta !== 0 || holdsBlocks(child.type)) {
-      if (shiftAndPlace(child, delta, lowering, depth + 1)) replaced = true;
+    } else if (child.children.length > 0 && holdsBlocks(child.type)) {
+      if (placeNestedStatements(child, lowering, depth + 1)) replaced = true;
     }
   }
   if (replaced) replacements.set(syn, (replacements.get(syn) ?? 0) + 1);
