@@ -30,8 +30,9 @@ export interface KeywordMemo {
  *
  * Nodes are plain object literals made in one place ({@link newSyn}), not class instances: the engine
  * learns that the objects made at an object literal live long and then allocates them straight in the
- * old generation, while class instances always start young. A first analysis keeps nearly every node,
- * so as instances each was copied twice by the young-generation collector, which was most of what a
+ * old generation (once it has seen a full-size young generation: the language server's is from the
+ * start), while class instances always start young. A first analysis keeps nearly every node, so as
+ * instances each was copied twice by the young-generation collector: in the server, half of what a
  * first analysis spent collecting garbage.
  */
 export interface Syn {
