@@ -4,6 +4,7 @@ import { buildDagModel, clearArgumentPlans } from './dagModel';
 import { collectFacts } from './facts';
 import { clearFactsCache } from './rememberedFacts';
 import { classify, collectImports, importsAirflow } from './names';
+import { unclosedBracketAt } from './brackets';
 import { compileQuery, createPythonParser, parsePython, type Parser, type Tree } from './parser';
 import { clearStatementCache, LineIndex, lowerTree, type RawSyntaxError } from './syntax';
 import errorsQuerySource from './queries/errors.scm';
@@ -159,6 +160,26 @@ const TOKEN_NAMES: Record<string, string> = {
 
 /** Turns raw errors into messages, outermost first, nested errors inside a reported one dropped. */
 function describeErrors(raw: RawSyntaxError[], text: string, lines: LineIndex): SyntaxErrorFact[] {
+  return raw.length === 0 ? [] : withUnclosedBracket(describeEach(raw, text, lines), text, lines);
+}
+
+/**
+ * A bracket left open turns the lines after it into its contents, and the parser reports errors there,
+ * none on the bracket's line. Those errors are replaced by one at the bracket, as Python reports it.
+ * When the parser found an error on the bracket's own line, its errors stand: that one is precise
+ * (`x = [1, 2` gets "Missing ']'" at the end of its line).
+ */
+function withUnclosedBracket(errors: SyntaxErrorFact[], text: string, lines: LineIndex): SyntaxErrorFact[] {
+  const at = unclosedBracketAt(text);
+  if (at === null) return errors;
+  const opener = lines.position(at);
+  if (errors.some((error) => error.range.start.line === opener.line)) return errors;
+  const before = errors.filter((error) => error.range.start.line < opener.line);
+  if (before.length === errors.length) return errors;
+  return [...before, { message: `'${text[at]}' was never closed`, range: lines.range(at, at + 1) }];
+}
+
+function describeEach(raw: RawSyntaxError[], text: string, lines: LineIndex): SyntaxErrorFact[] {
   const sorted = [...raw].sort((a, b) => a.start - b.start || b.end - a.end);
   const result: SyntaxErrorFact[] = [];
   let coveredUntil = -1;
