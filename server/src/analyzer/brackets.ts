@@ -7,15 +7,32 @@
  * reports such a file as "'(' was never closed" at the bracket; so does the analyzer (see `analyze.ts`).
  */
 
-const OPENING = '([{';
-const CLOSING = ')]}';
 /** Nesting deeper than this (f-strings inside f-strings inside …) is not followed: the scan gives up. */
 const MAX_NESTING = 200;
+
+const HASH = 0x23;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
+
+/** The characters that can matter in code, and in a string literal. */
+const CODE_STOPS = /[#"'()[\]{}:]/g;
+const STRING_STOPS = /[\\\n"'{]/g;
+
+/** For a closing bracket, its opening one; 0 for anything else. */
+function openingFor(code: number): number {
+  return code === 0x29 ? 0x28 : code === 0x5d ? 0x5b : code === CLOSE_BRACE ? OPEN_BRACE : 0;
+}
 
 /** Where the innermost bracket still open at the end of `text` is; null when none is, or when the brackets do not pair up. */
 export function unclosedBracketAt(text: string): number | null {
   const scanner = new BracketScanner(text);
-  const open = scanner.scanCode(null, 0);
+  const open = scanner.scanCode(false, 0);
   return scanner.failed || open === null || open.length === 0 ? null : open[open.length - 1]!;
 }
 
@@ -27,31 +44,44 @@ class BracketScanner {
   constructor(private readonly text: string) {}
 
   /**
-   * Scans code up to the end of the text or, inside an f-string's replacement field (`closer` is `}`),
-   * up to that field's closing brace. Returns the offsets of the brackets still open.
+   * Scans code up to the end of the text or, inside an f-string's replacement field, up to that field's
+   * closing brace. Returns the offsets of the brackets still open.
    */
-  scanCode(closer: '}' | null, nesting: number): number[] | null {
+  scanCode(inField: boolean, nesting: number): number[] | null {
     const text = this.text;
+    const length = text.length;
     const open: number[] = [];
-    while (this.at < text.length && !this.failed) {
-      const ch = text[this.at]!;
-      if (ch === '#') {
+    while (this.at < length) {
+      // Straight to the next character that matters (the regular expression engine skips faster).
+      CODE_STOPS.lastIndex = this.at;
+      if (!CODE_STOPS.test(text)) {
+        this.at = length;
+        break;
+      }
+      this.at = CODE_STOPS.lastIndex - 1;
+      const code = text.charCodeAt(this.at);
+      if (code === HASH) {
         const lineEnd = text.indexOf('\n', this.at);
-        this.at = lineEnd === -1 ? text.length : lineEnd;
-      } else if (ch === '"' || ch === "'") {
-        this.scanString(this.prefixBefore(), nesting);
-      } else if (OPENING.includes(ch)) {
+        this.at = lineEnd === -1 ? length : lineEnd;
+      } else if (code === QUOTE || code === APOSTROPHE) {
+        this.scanString(this.isFormatted(), nesting);
+        if (this.failed) return null;
+      } else if (inField && open.length === 0 && code === COLON && text.charCodeAt(this.at + 1) !== EQUALS) {
+        // The field's format spec (`{value:#x}`, `{value:{width}}`): text, save for nested fields.
+        this.at++;
+        return this.scanFormatSpec(nesting) ? open : null;
+      } else if (code === 0x28 || code === 0x5b || code === OPEN_BRACE) {
         open.push(this.at++);
-      } else if (CLOSING.includes(ch)) {
+      } else if (openingFor(code) !== 0) {
         if (open.length === 0) {
-          if (closer === ch) {
+          if (inField && code === CLOSE_BRACE) {
             this.at++;
             return open;
           }
           this.failed = true;
           return null;
         }
-        if (OPENING.indexOf(text[open[open.length - 1]!]!) !== CLOSING.indexOf(ch)) {
+        if (text.charCodeAt(open[open.length - 1]!) !== openingFor(code)) {
           this.failed = true;
           return null;
         }
@@ -64,45 +94,73 @@ class BracketScanner {
     return open;
   }
 
-  /** The string prefix (`f`, `rb`, …) just before the quote at the scan position, lower-cased. */
-  private prefixBefore(): string {
+  /** Skips a replacement field's format spec and the brace that closes the field; false when the scan gave up. */
+  private scanFormatSpec(nesting: number): boolean {
+    const text = this.text;
+    while (this.at < text.length) {
+      const code = text.charCodeAt(this.at++);
+      if (code === CLOSE_BRACE) return true;
+      if (code === OPEN_BRACE) {
+        if (nesting >= MAX_NESTING) break;
+        const open = this.scanCode(true, nesting + 1);
+        if (open === null || open.length > 0) break;
+      }
+    }
+    this.failed = true;
+    return false;
+  }
+
+  /** Whether the quote at the scan position opens an f-string (`f"`, `rf'`, `Fr"""`, …). */
+  private isFormatted(): boolean {
+    const text = this.text;
     let start = this.at;
-    while (start > 0 && start > this.at - 2 && /[rRbBuUfF]/.test(this.text[start - 1]!)) start--;
-    // A prefix is a whole word: `of"` is a name followed by a string, not an f-string.
-    if (start > 0 && /[\w]/.test(this.text[start - 1]!)) return '';
-    return this.text.slice(start, this.at).toLowerCase();
+    let formatted = false;
+    while (start > 0 && start > this.at - 2 && /[rRbBuUfF]/.test(text[start - 1]!)) {
+      start--;
+      if (text[start] === 'f' || text[start] === 'F') formatted = true;
+    }
+    // A prefix is a whole word: `if"` is a name followed by a string, not an f-string.
+    return formatted && !(start > 0 && /\w/.test(text[start - 1]!));
   }
 
   /** Skips the string literal starting at the scan position, following an f-string's replacement fields. */
-  private scanString(prefix: string, nesting: number): void {
+  private scanString(formatted: boolean, nesting: number): void {
     const text = this.text;
-    const quote = text[this.at]!;
-    const triple = text.startsWith(quote.repeat(3), this.at);
-    const delimiter = triple ? quote.repeat(3) : quote;
-    const formatted = prefix.includes('f');
-    this.at += delimiter.length;
-    while (this.at < text.length && !this.failed) {
-      const ch = text[this.at]!;
-      if (ch === '\\') {
-        this.at += 2;
-      } else if (text.startsWith(delimiter, this.at)) {
-        this.at += delimiter.length;
+    const length = text.length;
+    const quote = text.charCodeAt(this.at);
+    const triple = text.charCodeAt(this.at + 1) === quote && text.charCodeAt(this.at + 2) === quote;
+    this.at += triple ? 3 : 1;
+    while (this.at < length) {
+      STRING_STOPS.lastIndex = this.at;
+      if (!STRING_STOPS.test(text)) {
+        this.at = length;
         return;
-      } else if (ch === '\n' && !triple) {
+      }
+      this.at = STRING_STOPS.lastIndex - 1;
+      const code = text.charCodeAt(this.at);
+      if (code === BACKSLASH) {
+        this.at += 2;
+      } else if (code === quote && (!triple || (text.charCodeAt(this.at + 1) === quote && text.charCodeAt(this.at + 2) === quote))) {
+        this.at += triple ? 3 : 1;
+        return;
+      } else if (code === NEWLINE && !triple) {
         // Unterminated: the tokenizer reports that on its own; the brackets after it still count.
         return;
-      } else if (formatted && ch === '{') {
-        if (text[this.at + 1] === '{') {
+      } else if (formatted && code === OPEN_BRACE) {
+        if (text.charCodeAt(this.at + 1) === OPEN_BRACE) {
           this.at += 2;
-        } else {
-          this.at++;
-          if (nesting >= MAX_NESTING) {
-            this.failed = true;
-            return;
-          }
-          const open = this.scanCode('}', nesting + 1);
-          // A field left open runs to the end of the text: its brackets are what is open there.
-          if (open !== null && open.length > 0 && this.at >= text.length) this.failed = true;
+          continue;
+        }
+        this.at++;
+        if (nesting >= MAX_NESTING) {
+          this.failed = true;
+          return;
+        }
+        const open = this.scanCode(true, nesting + 1);
+        // A field left open runs to the end of the text: its brackets are what is open there.
+        if (open === null || (open.length > 0 && this.at >= length)) {
+          this.failed = true;
+          return;
         }
       } else {
         this.at++;

@@ -76,3 +76,9 @@ test('errors before the open bracket stand', async () => {
     ["'(' was never closed", 3],
   ]);
 });
+
+test("an f-string field's format spec is text, save for nested fields", () => {
+  const text = 's = f"{value:#x} {ratio:{width}.2f} {d[\'k\']!r:>10}"\nt = (';
+  assert.equal(unclosedBracketAt(text), text.length - 1);
+  assert.equal(unclosedBracketAt('s = f"{(lambda: 1)()}"\n'), null);
+});
