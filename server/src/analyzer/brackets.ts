@@ -15,6 +15,10 @@ const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
 const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const OPEN_SQUARE = 0x5b;
+const CLOSE_SQUARE = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const COLON = 0x3a;
@@ -26,7 +30,7 @@ const STRING_STOPS = /[\\\n"'{]/g;
 
 /** For a closing bracket, its opening one; 0 for anything else. */
 function openingFor(code: number): number {
-  return code === 0x29 ? 0x28 : code === 0x5d ? 0x5b : code === CLOSE_BRACE ? OPEN_BRACE : 0;
+  return code === CLOSE_PAREN ? OPEN_PAREN : code === CLOSE_SQUARE ? OPEN_SQUARE : code === CLOSE_BRACE ? OPEN_BRACE : 0;
 }
 
 /** Where the innermost bracket still open at the end of `text` is; null when none is, or when the brackets do not pair up. */
@@ -52,13 +56,7 @@ class BracketScanner {
     const length = text.length;
     const open: number[] = [];
     while (this.at < length) {
-      // Straight to the next character that matters (the regular expression engine skips faster).
-      CODE_STOPS.lastIndex = this.at;
-      if (!CODE_STOPS.test(text)) {
-        this.at = length;
-        break;
-      }
-      this.at = CODE_STOPS.lastIndex - 1;
+      if (!this.skipTo(CODE_STOPS)) break;
       const code = text.charCodeAt(this.at);
       if (code === HASH) {
         const lineEnd = text.indexOf('\n', this.at);
@@ -70,7 +68,7 @@ class BracketScanner {
         // The field's format spec (`{value:#x}`, `{value:{width}}`): text, save for nested fields.
         this.at++;
         return this.scanFormatSpec(nesting) ? open : null;
-      } else if (code === 0x28 || code === 0x5b || code === OPEN_BRACE) {
+      } else if (code === OPEN_PAREN || code === OPEN_SQUARE || code === OPEN_BRACE) {
         open.push(this.at++);
       } else if (openingFor(code) !== 0) {
         if (open.length === 0) {
@@ -92,6 +90,20 @@ class BracketScanner {
       }
     }
     return open;
+  }
+
+  /**
+   * Moves the scan to the next character `stops` matches (the regular expression engine skips faster
+   * than a loop); false, at the end of the text, when there is none.
+   */
+  private skipTo(stops: RegExp): boolean {
+    stops.lastIndex = this.at;
+    if (!stops.test(this.text)) {
+      this.at = this.text.length;
+      return false;
+    }
+    this.at = stops.lastIndex - 1;
+    return true;
   }
 
   /** Skips a replacement field's format spec and the brace that closes the field; false when the scan gave up. */
@@ -131,12 +143,7 @@ class BracketScanner {
     const triple = text.charCodeAt(this.at + 1) === quote && text.charCodeAt(this.at + 2) === quote;
     this.at += triple ? 3 : 1;
     while (this.at < length) {
-      STRING_STOPS.lastIndex = this.at;
-      if (!STRING_STOPS.test(text)) {
-        this.at = length;
-        return;
-      }
-      this.at = STRING_STOPS.lastIndex - 1;
+      if (!this.skipTo(STRING_STOPS)) return;
       const code = text.charCodeAt(this.at);
       if (code === BACKSLASH) {
         this.at += 2;

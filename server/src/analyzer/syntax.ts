@@ -95,7 +95,7 @@ export function setKeywordMemo(argumentList: Syn, memo: KeywordMemo): void {
 
 /**
  * Statement cache bookkeeping, for statements: the nodes under the statement that belong to it (not to a
- * statement nested in it), in the order they were made, so that moving the statement is one loop.
+ * statement nested in it), listed the first time the statement moves, so that moving it is one loop.
  */
 function ownNodesOf(statement: Syn): Syn[] | undefined {
   return statement.contentKey !== undefined ? (statement.typeSpecific as Syn[] | undefined) : undefined;
